@@ -1,0 +1,128 @@
+import { readFileSync } from 'node:fs';
+import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
+import addFormats from 'ajv-formats';
+import { OrglintError } from '../errors.js';
+import { parseJsonText, readInputFile } from '../io/read-input.js';
+import { deriveFacts } from './derive.js';
+import { ESTATE_SCHEMA_VERSION, type Estate } from './types.js';
+
+/** The estate JSON Schema, as published in `schemas/estate.schema.json`. */
+export const estateSchema: Record<string, unknown> = JSON.parse(
+  readFileSync(new URL('../../schemas/estate.schema.json', import.meta.url), 'utf8'),
+) as Record<string, unknown>;
+
+let validator: ValidateFunction | undefined;
+
+function estateValidator(): ValidateFunction {
+  if (!validator) {
+    const ajv = new Ajv2020({ discriminator: true, allErrors: false, strict: false });
+    (addFormats as unknown as (a: Ajv2020) => void)(ajv);
+    validator = ajv.compile(estateSchema);
+  }
+  return validator;
+}
+
+/** Reads, validates and derives an estate file. */
+export function loadEstate(file: string): Estate {
+  const text = readInputFile(file, 'estate');
+  return parseEstate(parseJsonText(text, file, 'estate'), file);
+}
+
+/** Validates an already parsed estate document against the schema and derives its facts. */
+export function parseEstate(document: unknown, file: string): Estate {
+  if (document === null || typeof document !== 'object' || Array.isArray(document)) {
+    throw new OrglintError('schema-violation', `${file} is not an estate: expected a JSON object with schemaVersion, organization, accounts, resources and coverage.`);
+  }
+  const version = (document as { schemaVersion?: unknown }).schemaVersion;
+  if (version !== ESTATE_SCHEMA_VERSION) {
+    throw new OrglintError(
+      'unsupported-version',
+      `${file}: schemaVersion is ${JSON.stringify(version)}, but this orglint reads estate schemaVersion ${ESTATE_SCHEMA_VERSION}; produce the file again with \`orglint collect\` from this version.`,
+    );
+  }
+  const validate = estateValidator();
+  if (!validate(document)) {
+    throw new OrglintError('schema-violation', `${file}: ${describeSchemaError(validate.errors ?? [], document)}`, {
+      position: { file },
+    });
+  }
+  const estate = document as Estate;
+  checkUnique(estate, file);
+  deriveFacts(estate);
+  return estate;
+}
+
+function checkUnique(estate: Estate, file: string): void {
+  const accounts = new Set<string>();
+  estate.accounts.forEach((account, i) => {
+    if (accounts.has(account.id)) {
+      throw new OrglintError('duplicate-id', `${file}: accounts[${i}] repeats account id ${account.id}; list each account once.`);
+    }
+    accounts.add(account.id);
+  });
+  const resources = new Set<string>();
+  estate.resources.forEach((resource, i) => {
+    const key = `${resource.type}\u0000${resource.id}`;
+    if (resources.has(key)) {
+      throw new OrglintError('duplicate-id', `${file}: resources[${i}] repeats the ${resource.type} ${resource.id}; list each resource once.`);
+    }
+    resources.add(key);
+  });
+}
+
+/** One sentence from ajv's first error: the field as a readable path, what is wrong, and the fix. */
+export function describeSchemaError(errors: readonly ErrorObject[], document: unknown): string {
+  const error = pickError(errors);
+  if (!error) return 'the document does not match its schema.';
+  const field = pointerToPath(error.instancePath) || 'the top level';
+  const value = valueAt(document, error.instancePath);
+  switch (error.keyword) {
+    case 'required':
+      return `${field} lacks the required field "${String(error.params.missingProperty)}"; add it.`;
+    case 'additionalProperties':
+      return `${field} has an unknown field "${String(error.params.additionalProperty)}"; remove it or check its spelling.`;
+    case 'enum':
+      return `${field} is ${JSON.stringify(value)}, but must be one of ${(error.params.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ')}.`;
+    case 'const':
+      return `${field} is ${JSON.stringify(value)}, but must be ${JSON.stringify(error.params.allowedValue)}.`;
+    case 'discriminator':
+      return `${field} has an unknown resource type ${JSON.stringify((value as { type?: unknown } | undefined)?.type)}; use one of the types listed by \`orglint rules list\` or the estate schema.`;
+    case 'type':
+      return `${field} is ${describeValue(value)}, but must be of type ${String(error.params.type)}.`;
+    case 'pattern':
+      return `${field} is ${JSON.stringify(value)}, which does not match ${String(error.params.pattern)}${error.instancePath.endsWith('/account') || error.instancePath.endsWith('/id') ? ' (a 12-digit account id)' : ''}.`;
+    default:
+      return `${field} ${error.message ?? 'is invalid'}.`;
+  }
+}
+
+function pickError(errors: readonly ErrorObject[]): ErrorObject | undefined {
+  // The deepest error is the most specific one.
+  return [...errors].sort((a, b) => b.instancePath.length - a.instancePath.length)[0];
+}
+
+function describeValue(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  if (typeof value === 'object') return 'an object';
+  return `${typeof value} ${JSON.stringify(value)}`;
+}
+
+/** `/resources/3/properties/x` → `resources[3].properties.x`. */
+export function pointerToPath(pointer: string): string {
+  return pointer
+    .split('/')
+    .slice(1)
+    .map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'))
+    .reduce((acc, part) => (/^\d+$/.test(part) ? `${acc}[${part}]` : acc ? `${acc}.${part}` : part), '');
+}
+
+function valueAt(document: unknown, pointer: string): unknown {
+  let node: unknown = document;
+  for (const part of pointer.split('/').slice(1)) {
+    if (node === null || typeof node !== 'object') return undefined;
+    const key = part.replace(/~1/g, '/').replace(/~0/g, '~');
+    node = Object.hasOwn(node, key) ? (node as Record<string, unknown>)[key] : undefined;
+  }
+  return node;
+}

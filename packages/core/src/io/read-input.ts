@@ -1,0 +1,65 @@
+import { readFileSync, statSync } from 'node:fs';
+import { OrglintError } from '../errors.js';
+
+/** The largest input read whole: V8 cannot hold a longer string. */
+export const MAX_INPUT_BYTES = 512 * 1024 * 1024 - 64;
+
+/**
+ * Reads a whole input file as UTF-8, turning the usual mistakes (missing file, a directory,
+ * a file too large to parse) into one sentence that says what to do.
+ */
+export function readInputFile(file: string, what: string): string {
+  let size: number;
+  try {
+    const stat = statSync(file);
+    if (stat.isDirectory()) {
+      throw new OrglintError('not-a-file', `${file} is a directory, not a ${what} file; give the path of the file itself.`);
+    }
+    size = stat.size;
+  } catch (error) {
+    if (error instanceof OrglintError) throw error;
+    throw new OrglintError('file-not-found', `${file} does not exist; check the path of the ${what} file.`, { cause: error });
+  }
+  if (size > MAX_INPUT_BYTES) {
+    throw new OrglintError(
+      'file-too-large',
+      `${file} is ${Math.round(size / 1048576)} MB, more than the ${Math.round(MAX_INPUT_BYTES / 1048576)} MB a ${what} file may have; split the estate or scan fewer accounts per run.`,
+    );
+  }
+  return readFileSync(file, 'utf8');
+}
+
+/** JSON.parse with a `file:line:column` sentence on failure. */
+export function parseJsonText(text: string, file: string, what: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    const { line, column } = jsonErrorPosition(text, (error as Error).message);
+    const where = line === undefined ? file : `${file}:${line}:${column}`;
+    const detail = (error as Error).message.replace(/^[^:]*JSON[^:]*: /, '');
+    throw new OrglintError('invalid-json', `${where}: the ${what} file is not valid JSON (${detail}); fix the syntax there.`, {
+      position: { file, ...(line === undefined ? {} : { line, column }) },
+      cause: error,
+    });
+  }
+}
+
+function jsonErrorPosition(text: string, message: string): { line?: number; column?: number } {
+  const lc = /line (\d+) column (\d+)/.exec(message);
+  if (lc) return { line: Number(lc[1]), column: Number(lc[2]) };
+  const pos = /at position (\d+)/.exec(message);
+  const offset = pos ? Number(pos[1]) : /Unexpected end of JSON input/.test(message) ? text.length : undefined;
+  if (offset === undefined) return {};
+  return lineColumnAt(text, offset);
+}
+
+/** 1-based line and column of a character offset. */
+export function lineColumnAt(text: string, offset: number): { line: number; column: number } {
+  let line = 1;
+  let lineStart = 0;
+  for (let i = text.indexOf('\n'); i !== -1 && i < offset; i = text.indexOf('\n', i + 1)) {
+    line++;
+    lineStart = i + 1;
+  }
+  return { line, column: offset - lineStart + 1 };
+}

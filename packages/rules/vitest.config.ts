@@ -1,0 +1,10 @@
+import { defineProject } from 'vitest/config';
+
+export default defineProject({
+  resolve: { conditions: ['orglint-source'] },
+  ssr: { resolve: { conditions: ['orglint-source'] } },
+  test: {
+    name: 'rules',
+    env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+  },
+});
