@@ -17,6 +17,22 @@ export const RESOURCE_TYPES = {
   'aws.eks.cluster': { service: 'eks', global: false },
   'aws.lambda.function': { service: 'lambda', global: false },
   'aws.ecr.repository': { service: 'ecr', global: false },
+  'aws.iam.group': { service: 'iam', global: true },
+  'aws.iam.role': { service: 'iam', global: true },
+  'aws.iam.oidc-provider': { service: 'iam', global: true },
+  'aws.iam.password-policy': { service: 'iam', global: true },
+  'aws.accessanalyzer.analyzer': { service: 'accessanalyzer', global: false },
+  'aws.cloudtrail.trail': { service: 'cloudtrail', global: false },
+  'aws.config.recorder': { service: 'config', global: false },
+  'aws.config.aggregator': { service: 'config', global: false },
+  'aws.budgets.budget': { service: 'budgets', global: true },
+  'aws.ec2.vpc': { service: 'ec2', global: false },
+  'aws.ec2.subnet': { service: 'ec2', global: false },
+  'aws.ec2.security-group': { service: 'ec2', global: false },
+  'aws.ec2.vpc-peering': { service: 'ec2', global: false },
+  'aws.elasticache.replication-group': { service: 'elasticache', global: false },
+  'aws.elb.load-balancer': { service: 'elb', global: false },
+  'aws.backup.plan': { service: 'backup', global: false },
 } as const satisfies Record<string, { service: string; global: boolean }>;
 
 export type ResourceType = keyof typeof RESOURCE_TYPES;
