@@ -120,3 +120,31 @@ export interface ScanResult {
   readonly waivers: readonly WaiverStatus[];
   readonly summary: ScanSummary;
 }
+
+/** How one current failing result relates to the baseline run. */
+export type Change = 'new' | 'persisting';
+
+/** The comparison of a scan with an earlier run's JSON report, keyed by fingerprint. */
+export interface BaselineDiff {
+  readonly baselineFile: string;
+  readonly baselineGeneratedAt: string;
+  /** fingerprint → change, for every current result with status `fail` or `error`. */
+  readonly changes: Readonly<Record<string, Change>>;
+  /** Results that failed in the baseline and no longer fail. */
+  readonly resolved: readonly Pick<Result, 'ruleId' | 'severity' | 'resource' | 'message' | 'fingerprint'>[];
+}
+
+export type ReportFormat = 'text' | 'json' | 'sarif' | 'junit' | 'markdown';
+
+/** Options every reporter receives; a reporter ignores what it has no use for. */
+export interface RenderOptions {
+  /** ANSI colour (text only). */
+  readonly color: boolean;
+  /** Report passing results too (SARIF `kind: pass`, text). */
+  readonly includePasses: boolean;
+  /** Directory that SARIF artifact URIs are made relative to (the repository root). */
+  readonly baseDir: string;
+  readonly diff?: BaselineDiff;
+  /** Waivers expiring within this many days of `generatedAt` are warned about. */
+  readonly warnExpiringDays?: number;
+}
