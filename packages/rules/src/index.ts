@@ -31,3 +31,6 @@ export function loadCatalogue(): Catalogue {
   cached = { version: `${VERSION}+${digest.digest('hex').slice(0, 12)}`, rules };
   return cached;
 }
+
+export { loadCaseTable, runCase, outcomeOf, CASE_ACCOUNTS, BASE_POLICY, type CaseTable, type RuleCase, type Expectation } from './cases.js';
+export { renderRuleDoc } from './docs.js';
