@@ -308,6 +308,13 @@ describe('renderSarif: GitHub code scanning', () => {
     expect(expired.properties.waiver).toMatchObject({ index: 1, expired: true, expires: '2025-05-01' });
   });
 
+  it('suppresses a waived result even when its waiver details are missing', () => {
+    const scan = scanUnderRepo();
+    const bare = scan.results.map((r) => (r.status === 'waived' ? { ...r, waiver: undefined } : r));
+    const waived = render({ ...scan, results: bare }).runs[0]!.results.find((r) => r.properties.status === 'waived')!;
+    expect(waived.suppressions).toEqual([{ kind: 'external', status: 'accepted', justification: 'Waived by the policy.' }]);
+  });
+
   it('puts ruleId and a ruleIndex that points at that rule on every result', () => {
     const log = render(scanUnderRepo(), { includePasses: true });
     const rules = log.runs[0]!.tool.driver.rules;

@@ -319,20 +319,26 @@ function sarifResult(
     // them apart; the rule + resource fingerprint keeps each alert's identity across nights.
     partialFingerprints: { 'orglint/v1': result.fingerprint, primaryLocationLineHash: result.fingerprint },
   };
-  if (result.status === 'waived' && result.waiver) {
-    const waiverAt = waiverLocations.get(result.waiver.index);
+  if (result.status === 'waived') {
+    // A waived result is always suppressed, even if the engine left out the waiver's details.
+    const waiver = result.waiver;
+    const waiverAt = waiver ? waiverLocations.get(waiver.index) : undefined;
     out.suppressions = [
       {
         kind: 'external',
         status: 'accepted',
-        justification: result.waiver.reason,
+        justification: waiver?.reason ?? 'Waived by the policy.',
         ...(waiverAt ? { location: { physicalLocation: physicalLocation(waiverAt, options.baseDir) } } : {}),
-        properties: {
-          waiver: result.waiver.index,
-          ...(result.waiver.owner !== undefined ? { owner: result.waiver.owner } : {}),
-          ...(result.waiver.approver !== undefined ? { approver: result.waiver.approver } : {}),
-          expires: result.waiver.expires,
-        },
+        ...(waiver
+          ? {
+              properties: {
+                waiver: waiver.index,
+                ...(waiver.owner !== undefined ? { owner: waiver.owner } : {}),
+                ...(waiver.approver !== undefined ? { approver: waiver.approver } : {}),
+                expires: waiver.expires,
+              },
+            }
+          : {}),
       },
     ];
   }
