@@ -17,3 +17,15 @@ export { globToRegExp } from './engine/glob.js';
 export { parseYaml, pointerToKeys, type YamlSource } from './io/yaml.js';
 export { policySchema, ruleSchema } from './io/schema.js';
 export { scan, type ScanInput, type Catalogue } from './scan.js';
+export { renderReport, REPORTERS, availableFormats, type Reporter } from './report/index.js';
+export { renderText } from './report/text.js';
+export { renderJson, JSON_FORMAT_VERSION, type JsonReport } from './report/json.js';
+export {
+  renderSarif,
+  artifactUri,
+  SARIF_SCHEMA_URI,
+  SARIF_MAX_RESULTS,
+  SARIF_MAX_TAGS,
+  SECURITY_SEVERITY,
+} from './report/sarif.js';
+export { renderJunit } from './report/junit.js';

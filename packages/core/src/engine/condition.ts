@@ -366,7 +366,17 @@ function compileLeaf(c: Record<string, unknown>, message: string | undefined, wh
     if ('unknown' in expected) return expected.unknown;
     const r = test(actual, expected.value, ctx);
     if (r === true) return TRUE;
-    if (r === false) return { state: 'false', failure: { path: path.text, actual, expected: expected.value, ...(message ? { messageId: message } : {}) } };
+    if (r === false) {
+      // Evidence names what was read: a key below the path, or the raw value before a relation.
+      const keyName = key === undefined ? undefined : resolveOperand(ctx, key);
+      const failure: Failure =
+        keyName !== undefined && 'value' in keyName
+          ? { path: `${path.text}[${JSON.stringify(keyName.value)}]`, actual, expected: expected.value }
+          : relation !== undefined
+            ? { path: path.text, actual: raw, expected: `${relation} to give ${JSON.stringify(expected.value)}, not ${JSON.stringify(actual)}` }
+            : { path: path.text, actual, expected: expected.value };
+      return { state: 'false', failure: { ...failure, ...(message ? { messageId: message } : {}) } };
+    }
     return { state: 'unknown', path: path.text, reason: `${path.text}: ${r}` };
   };
 }
