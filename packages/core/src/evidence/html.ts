@@ -587,6 +587,7 @@ footer { margin: 32px auto; color: var(--muted); font-size: 12px; border-top: 1p
   body { font-size: 10.5pt; }
   .toolbar, nav.toc { display: none !important; }
   section.top { break-before: page; }
+  section#summary { break-before: auto; }
   tr, .waiver, dl.evidence, li.account { break-inside: avoid; }
   thead { display: table-header-group; }
   h2, h3 { break-after: avoid; }
