@@ -64,6 +64,14 @@ describe('compareWithBaseline', () => {
     });
   });
 
+  it('keeps only the string fields of a baseline resource, so a hand-edited file cannot break a reporter', () => {
+    const paymentsDb = byName('payments-db', 'backup-retention');
+    const odd = { ...paymentsDb, fingerprint: 'd'.repeat(64), resource: { ...paymentsDb.resource, name: 42, extra: { a: 1 } } };
+    const diff = compareWithBaseline(current, jsonReport(withResults(current, [odd as unknown as Result])), 'odd.json');
+    const { name: _name, ...rest } = paymentsDb.resource;
+    expect(diff.resolved[0]?.resource).toEqual(rest);
+  });
+
   it('finds nothing new when the baseline is the same run', () => {
     const diff = compareWithBaseline(current, jsonReport(current), 'same.json');
     expect(Object.values(diff.changes).every((c) => c === 'persisting')).toBe(true);

@@ -125,10 +125,28 @@ function readEntry(entry: unknown, index: number, file: string, howToFix: string
     summary: {
       ruleId,
       severity: severity as Severity,
-      resource: resource as unknown as Result['resource'],
+      resource: resourceOf(resource),
       message: typeof message === 'string' ? message : '',
       fingerprint,
     },
+  };
+}
+
+/** Only the string fields a reporter shows: a baseline is a file from disk, not trusted to have the right types. */
+function resourceOf(raw: Record<string, unknown>): Result['resource'] {
+  const text = (key: string): string | undefined => (typeof raw[key] === 'string' ? (raw[key] as string) : undefined);
+  const optional = (key: 'arn' | 'accountName' | 'name'): Partial<Result['resource']> => {
+    const value = text(key);
+    return value === undefined ? {} : { [key]: value };
+  };
+  return {
+    type: text('type') ?? '',
+    id: text('id') ?? '',
+    ...optional('arn'),
+    account: text('account') ?? '',
+    ...optional('accountName'),
+    region: text('region') ?? '',
+    ...optional('name'),
   };
 }
 
