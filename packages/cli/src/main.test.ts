@@ -133,3 +133,39 @@ describe('pnpm orglint, as a user runs it', () => {
     expect(execFileSync('pnpm', ['--silent', 'orglint', '--version'], { cwd: root, encoding: 'utf8' }).trim()).toBe('0.1.0');
   }, 60_000);
 });
+
+describe('orglint evidence and the nightly baseline', () => {
+  it('writes a byte-identical, verifiable bundle and names a changed file', async () => {
+    const a = join(tmp(), 'bundle');
+    const b = join(tmp(), 'bundle');
+    for (const dir of [a, b]) {
+      const r = await run(['evidence', '--estate', example.estate, '--policy', example.policy, '--output', dir, ...T]);
+      expect(r.code, r.stderr).toBe(0);
+    }
+    for (const f of ['manifest.json', 'report.html', 'report.sarif', 'results.json', 'frameworks.csv']) expect(readFileSync(join(a, f))).toEqual(readFileSync(join(b, f)));
+    expect((await run(['evidence', 'verify', a])).code).toBe(0);
+    writeFileSync(join(a, 'results.json'), '{}');
+    const bad = await run(['evidence', 'verify', a]);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toContain('results.json changed');
+    const again = await run(['evidence', '--estate', example.estate, '--policy', example.policy, '--output', a, ...T]);
+    expect(again.code).toBe(2);
+  });
+
+  it('with --baseline and --fail-on-new only new failures set exit 1', async () => {
+    const dir = tmp();
+    const baseline = join(dir, 'last-night.json');
+    await run(['scan', '--estate', example.estate, '--policy', example.policy, ...T, '--format', 'json', '--output', baseline]);
+    const same = await run(['scan', '--estate', example.estate, '--policy', example.policy, ...T, '--baseline', baseline, '--fail-on-new', '--format', 'markdown']);
+    expect(same.code).toBe(3);
+    expect(same.stdout).toContain('**0 new failures**');
+    const estate = JSON.parse(readFileSync(example.estate, 'utf8'));
+    estate.resources.find((r: { name: string }) => r.name === 'set-prod-api').properties.backupRetentionDays = 1;
+    writeFileSync(join(dir, 'tonight.json'), JSON.stringify(estate));
+    const worse = await run(['scan', '--estate', join(dir, 'tonight.json'), '--policy', example.policy, ...T, '--baseline', baseline, '--fail-on-new', '--format', 'markdown']);
+    expect(worse.code).toBe(1);
+    expect(worse.stdout).toContain('**1 new failure**');
+    expect((await run(['scan', '--estate', example.estate, '--policy', example.policy, '--fail-on-new'])).code).toBe(2);
+    expect((await run(['scan', '--estate', example.estate, '--policy', example.policy, '--baseline', example.policy])).stderr).toContain('baseline');
+  });
+});

@@ -1,6 +1,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import { OrglintError } from '@orglint/core';
 import { EXIT } from './exit-codes.js';
+import { runEvidence, runEvidenceVerify } from './commands/evidence.js';
 import { runRulesList, runRulesShow } from './commands/rules.js';
 import { FORMATS, runScan, type Io } from './commands/scan.js';
 import { runValidate } from './commands/validate.js';
@@ -28,7 +29,25 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
     .option('--fail-on <severity>', 'exit 1 when something fails at or above this severity (critical, high, medium, low, info, none)', 'info')
     .option('--include-passes', 'report passing results too (SARIF kind "pass", text)')
     .option('--timestamp <iso>', 'fix the clock (reproducible reports and waiver expiry)')
+    .option('--baseline <file>', 'the JSON report of an earlier run: mark failures new, persisting or resolved')
+    .option('--fail-on-new', 'with --baseline: only new failures set exit code 1')
+    .option('--warn-expiring <days>', 'warn about waivers that expire within this many days (default 30)')
     .action((options) => setExit(runScan(options, io)));
+
+  const evidence = program
+    .command('evidence')
+    .description('Scan and write a self-contained, verifiable evidence bundle for auditors.')
+    .option('--estate <file>', 'an exported estate (JSON) to scan')
+    .option('--policy <file>', 'the policy file', 'rules.yaml')
+    .option('--output <dir>', 'a new or empty directory for the bundle')
+    .option('--timestamp <iso>', 'fix the clock: same inputs and timestamp give a byte-identical bundle')
+    .option('--warn-expiring <days>', 'list waivers that expire within this many days (default 30)')
+    .action(async (options) => setExit(await runEvidence(options, io)));
+  evidence
+    .command('verify')
+    .description('Check every file of a bundle against its manifest; exit 1 on any mismatch.')
+    .argument('<dir>', 'the bundle directory')
+    .action(async (dir: string) => setExit(await runEvidenceVerify(dir, io)));
 
   program
     .command('validate')

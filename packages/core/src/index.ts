@@ -29,3 +29,19 @@ export {
   SECURITY_SEVERITY,
 } from './report/sarif.js';
 export { renderJunit } from './report/junit.js';
+export { compareWithBaseline, JSON_REPORT_FORMAT_VERSION } from './report/baseline.js';
+export { renderMarkdown, escapeMarkdown } from './report/markdown.js';
+export { expiringWaivers, calendarDaysBetween, DEFAULT_WARN_EXPIRING_DAYS, type ExpiringWaiver } from './report/waiver-expiry.js';
+export { renderHtml, verdictOf, type HtmlReportOptions, type HtmlReportEstate, type Verdict as ReportVerdict } from './evidence/html.js';
+export { renderFrameworkCsv, frameworkControlRows, type FrameworkControlRow } from './evidence/frameworks.js';
+export {
+  buildEvidenceBundle,
+  writeEvidenceBundle,
+  verifyEvidenceBundle,
+  EVIDENCE_FORMAT_VERSION,
+  type BundleFile,
+  type EvidenceBundleInput,
+  type EvidenceManifest,
+  type ManifestEntry,
+  type EvidenceVerification,
+} from './evidence/bundle.js';

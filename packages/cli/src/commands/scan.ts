@@ -1,11 +1,18 @@
+import { createHash } from 'node:crypto';
 import {
+  DEFAULT_WARN_EXPIRING_DAYS,
   OrglintError,
+  compareWithBaseline,
+  expiringWaivers,
+  parseEstate,
+  parseJsonText,
+  readInputFile,
   SEVERITIES,
-  loadEstate,
   loadPolicy,
   renderReport,
   scan,
   severityRank,
+  type BaselineDiff,
   type ReportFormat,
   type RenderOptions,
   type ScanResult,
@@ -26,6 +33,9 @@ export interface ScanOptions {
   readonly failOn: string;
   readonly includePasses?: boolean;
   readonly timestamp?: string;
+  readonly baseline?: string;
+  readonly failOnNew?: boolean;
+  readonly warnExpiring?: string;
 }
 
 export interface Io {
@@ -69,9 +79,11 @@ export function pairOutputs(formats: readonly string[], outputs: readonly string
   return pairs;
 }
 
-/** The exit code a scan result earns under --fail-on. */
-export function exitCodeFor(result: ScanResult, failOn: Severity | 'none'): number {
-  const fails = failOn !== 'none' && result.results.some((r) => r.status === 'fail' && severityRank(r.severity) >= severityRank(failOn));
+/** The exit code a scan result earns under --fail-on (and, with a baseline, --fail-on-new). */
+export function exitCodeFor(result: ScanResult, failOn: Severity | 'none', onlyNew?: BaselineDiff): number {
+  const fails =
+    failOn !== 'none' &&
+    result.results.some((r) => r.status === 'fail' && severityRank(r.severity) >= severityRank(failOn) && (!onlyNew || onlyNew.changes[r.fingerprint] === 'new'));
   if (fails) return EXIT.failures;
   return result.summary.byStatus.error > 0 ? EXIT.incomplete : EXIT.ok;
 }
@@ -90,24 +102,41 @@ export function renderAll(result: ScanResult, pairs: ReturnType<typeof pairOutpu
   }));
 }
 
+/** The estate text as read (for hashing into evidence) and the validated estate. */
+export function readEstate(file: string): { text: string; sha256: string; estate: ReturnType<typeof parseEstate> } {
+  const text = readInputFile(file, 'estate');
+  return { text, sha256: createHash('sha256').update(text).digest('hex'), estate: parseEstate(parseJsonText(text, file, 'estate'), file) };
+}
+
+export function parseWarnExpiring(value: string | undefined): number {
+  if (value === undefined) return DEFAULT_WARN_EXPIRING_DAYS;
+  const days = Number(value);
+  if (!Number.isInteger(days) || days < 0) {
+    throw new OrglintError('invalid-argument', `--warn-expiring "${value}" is not a number of days; give a whole number such as 30.`);
+  }
+  return days;
+}
+
 export function runScan(options: ScanOptions, io: Io): number {
   const failOn = parseFailOn(options.failOn);
   const pairs = pairOutputs(options.format, options.output);
   const now = clockFrom(options.timestamp);
+  const warnExpiringDays = parseWarnExpiring(options.warnExpiring);
+  if (options.failOnNew && !options.baseline) {
+    throw new OrglintError('invalid-argument', '--fail-on-new needs --baseline FILE (the JSON report of an earlier run) to know what is new.');
+  }
   if (!options.estate) {
     throw new OrglintError('invalid-argument', 'scan needs an input: --estate FILE (an exported estate).');
   }
   const policy = loadPolicy(options.policy);
-  const estate = loadEstate(options.estate);
-  const result = scan({
-    estate,
-    estateFile: options.estate,
-    policy,
-    catalogue: loadCatalogue(),
-    now,
-    toolVersion: VERSION,
-  });
-  const outputs = renderAll(result, pairs, { includePasses: options.includePasses === true, baseDir: io.cwd }, io);
+  const baselineText = options.baseline === undefined ? undefined : readInputFile(options.baseline, 'baseline');
+  const { estate } = readEstate(options.estate);
+  const result = scan({ estate, estateFile: options.estate, policy, catalogue: loadCatalogue(), now, toolVersion: VERSION });
+  const diff = baselineText === undefined || options.baseline === undefined ? undefined : compareWithBaseline(result, baselineText, options.baseline);
+  const outputs = renderAll(result, pairs, { includePasses: options.includePasses === true, baseDir: io.cwd, warnExpiringDays, ...(diff ? { diff } : {}) }, io);
   writeOutputs(outputs, io.stdout);
-  return exitCodeFor(result, failOn);
+  for (const { waiver: w, daysLeft } of expiringWaivers(result.waivers, result.generatedAt, warnExpiringDays)) {
+    io.stderr(`orglint: warning: the waiver for ${w.rule} on ${w.resource} expires on ${w.expires}, in ${daysLeft} day${daysLeft === 1 ? '' : 's'}; renew it with a reason or fix the finding.\n`);
+  }
+  return exitCodeFor(result, failOn, options.failOnNew ? diff : undefined);
 }

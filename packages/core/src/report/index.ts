@@ -2,6 +2,7 @@ import { OrglintError } from '../errors.js';
 import type { RenderOptions, ReportFormat, ScanResult } from '../model.js';
 import { renderJson } from './json.js';
 import { renderJunit } from './junit.js';
+import { renderMarkdown } from './markdown.js';
 import { renderSarif } from './sarif.js';
 import { renderText } from './text.js';
 
@@ -10,13 +11,14 @@ export type Reporter = (scan: ScanResult, options: RenderOptions) => string;
 
 /**
  * The reporters by format. Each format's module exports one `render…` function; a new format
- * is one more entry here (the Markdown summary, `markdown: renderMarkdown`, goes below `junit`).
+ * is one more entry here.
  */
 export const REPORTERS = {
   text: renderText,
   json: renderJson,
   sarif: renderSarif,
   junit: renderJunit,
+  markdown: renderMarkdown,
 } as const satisfies Partial<Record<ReportFormat, Reporter>>;
 
 /** The formats this build can render, in the order they are offered to users. */
