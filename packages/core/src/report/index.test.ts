@@ -19,8 +19,8 @@ describe('renderReport', () => {
   const scan = makeScanResult();
   const options = { ...OPTIONS, diff: makeDiff(scan) };
 
-  it('offers text, json, sarif and junit through the public API', () => {
-    expect(availableFormats()).toEqual(['text', 'json', 'sarif', 'junit']);
+  it('offers text, json, sarif, junit and markdown through the public API', () => {
+    expect(availableFormats()).toEqual(['text', 'json', 'sarif', 'junit', 'markdown']);
     expect(core.renderReport).toBe(renderReport);
     for (const format of availableFormats()) {
       expect(renderReport(format, scan, options)).toBe(REPORTERS[format as keyof typeof REPORTERS](scan, options));
