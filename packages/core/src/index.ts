@@ -6,3 +6,7 @@ export { parseArn, accountOfPrincipal, isAccountId } from './estate/arn.js';
 export { deriveFacts, admittedByKeyPolicy } from './estate/derive.js';
 export { loadEstate, parseEstate, estateSchema, describeSchemaError, pointerToPath } from './estate/load-estate.js';
 export { readInputFile, parseJsonText, lineColumnAt } from './io/read-input.js';
+export { collectLiveEstate, LIVE_SERVICES } from './sources/live/collect.js';
+export type { LiveCollectOptions, LiveCollection, LiveProgress, ClientTarget, CoverageCounts } from './sources/live/types.js';
+export { iamActionFor } from './sources/live/iam-actions.js';
+export { DEFAULT_ROLE_NAME } from './sources/live/runtime.js';
