@@ -45,3 +45,7 @@ export {
   type ManifestEntry,
   type EvidenceVerification,
 } from './evidence/bundle.js';
+export { collectLiveEstate, LIVE_SERVICES } from './sources/live/collect.js';
+export type { LiveCollectOptions, LiveCollection, LiveProgress, ClientTarget, CoverageCounts } from './sources/live/types.js';
+export { iamActionFor } from './sources/live/iam-actions.js';
+export { DEFAULT_ROLE_NAME } from './sources/live/runtime.js';

@@ -1,0 +1,256 @@
+import {
+  DescribeKeyCommand,
+  GetKeyPolicyCommand,
+  GetKeyRotationStatusCommand,
+  KMSClient,
+  paginateListAliases,
+  paginateListKeys,
+} from '@aws-sdk/client-kms';
+import {
+  DescribeDBClusterSnapshotAttributesCommand,
+  DescribeDBSnapshotAttributesCommand,
+  paginateDescribeDBClusters,
+  paginateDescribeDBClusterSnapshots,
+  paginateDescribeDBInstances,
+  paginateDescribeDBSnapshots,
+  RDSClient,
+  type DBSnapshotAttribute,
+  type DBClusterSnapshotAttribute,
+} from '@aws-sdk/client-rds';
+import { parseArn } from '../../estate/arn.js';
+import type { Resource } from '../../estate/types.js';
+import { isErrorCode } from './aws-errors.js';
+import { allPages, type CollectContext, cmp, iso, liveResource, mapLimit, parsePolicyDocument, tagRecord } from './context.js';
+import { CALLS_PER_TASK } from './runtime.js';
+
+/**
+ * KMS keys of one region: ListKeys and ListAliases in bulk, then per key DescribeKey and, for
+ * customer managed keys, the default key policy and the rotation status. AWS managed keys
+ * rotate yearly by AWS and their policies are AWS's, so they cost one call each.
+ */
+export async function collectKms(ctx: CollectContext): Promise<Resource[]> {
+  const kms = ctx.client(KMSClient, 'kms');
+  const keys = (await allPages(paginateListKeys({ client: kms, pageSize: 1000 }, {}))).flatMap((p) => p.Keys ?? []);
+  const aliases = (await allPages(paginateListAliases({ client: kms, pageSize: 100 }, {}))).flatMap((p) => p.Aliases ?? []);
+  const aliasesOf = new Map<string, string[]>();
+  for (const a of aliases) {
+    if (a.TargetKeyId && a.AliasName) aliasesOf.set(a.TargetKeyId, [...(aliasesOf.get(a.TargetKeyId) ?? []), a.AliasName]);
+  }
+  const problem = (error: unknown, what: string): void => ctx.problem('kms', ctx.region, error, what);
+
+  const out = await mapLimit(keys, CALLS_PER_TASK, async (key): Promise<Resource | undefined> => {
+    const keyId = key.KeyId ?? '';
+    let meta;
+    try {
+      meta = (await kms.send(new DescribeKeyCommand({ KeyId: keyId }))).KeyMetadata;
+    } catch (error) {
+      problem(error, `key ${keyId}`);
+      return undefined;
+    }
+    if (!meta) return undefined;
+    const manager = meta.KeyManager === 'AWS' ? 'AWS' : 'CUSTOMER';
+    let policy: Record<string, unknown> | null | undefined;
+    let rotationEnabled: boolean | null | undefined;
+    if (manager === 'CUSTOMER') {
+      try {
+        const got = await kms.send(new GetKeyPolicyCommand({ KeyId: keyId, PolicyName: 'default' }));
+        policy = parsePolicyDocument(got.Policy);
+      } catch (error) {
+        problem(error, `key policy of ${keyId}`);
+      }
+      // Rotation exists only for symmetric keys with key material in KMS, and is unreadable
+      // for keys pending deletion: there the answer is "not applicable", not a failure.
+      if (meta.KeySpec === 'SYMMETRIC_DEFAULT' && meta.Origin === 'AWS_KMS' && meta.KeyState !== 'PendingDeletion' && meta.KeyState !== 'PendingReplicaDeletion') {
+        try {
+          rotationEnabled = (await kms.send(new GetKeyRotationStatusCommand({ KeyId: keyId }))).KeyRotationEnabled ?? false;
+        } catch (error) {
+          if (isErrorCode(error, 'UnsupportedOperationException', 'KMSInvalidStateException')) rotationEnabled = null;
+          else problem(error, `rotation status of ${keyId}`);
+        }
+      } else {
+        rotationEnabled = null;
+      }
+    } else {
+      rotationEnabled = true;
+    }
+    const names = (aliasesOf.get(keyId) ?? []).sort(cmp);
+    return liveResource({
+      type: 'aws.kms.key',
+      id: meta.Arn ?? keyId,
+      arn: meta.Arn,
+      account: ctx.account,
+      region: ctx.region,
+      name: names[0],
+      properties: {
+        manager,
+        state: meta.KeyState,
+        policy,
+        rotationEnabled,
+        aliases: names,
+        keySpec: meta.KeySpec,
+        keyUsage: meta.KeyUsage,
+        origin: meta.Origin,
+        multiRegion: meta.MultiRegion,
+        createdAt: iso(meta.CreationDate),
+      },
+    });
+  });
+  return out.filter((r): r is Resource => r !== undefined);
+}
+
+/** Regions named by the automated-backup replication ARNs of an instance. */
+function replicationRegions(arns: readonly (string | undefined)[]): string[] {
+  return [...new Set(arns.map((a) => (a ? parseArn(a)?.region : undefined)).filter((r): r is string => !!r))].sort(cmp);
+}
+
+/** Account ids (or `all`) that may restore a snapshot, from its `restore` attribute. */
+function restoreSharing(attributes: readonly (DBSnapshotAttribute | DBClusterSnapshotAttribute)[] | undefined): string[] {
+  const restore = (attributes ?? []).find((a) => a.AttributeName === 'restore');
+  return [...new Set(restore?.AttributeValues ?? [])].sort(cmp);
+}
+
+/**
+ * RDS of one region: instances, clusters and manual snapshots in bulk (automated-backup
+ * replication comes with DescribeDBInstances), then one attribute call per manual snapshot,
+ * the only place AWS tells with whom a snapshot is shared.
+ */
+export async function collectRds(ctx: CollectContext): Promise<Resource[]> {
+  const rds = ctx.client(RDSClient, 'rds');
+  const { account, region, partition } = ctx;
+  const resources: Resource[] = [];
+
+  const instances = (await allPages(paginateDescribeDBInstances({ client: rds, pageSize: 100 }, {}))).flatMap((p) => p.DBInstances ?? []);
+  for (const db of instances) {
+    const arn = db.DBInstanceArn ?? `arn:${partition}:rds:${region}:${account}:db:${db.DBInstanceIdentifier ?? ''}`;
+    resources.push(
+      liveResource({
+        type: 'aws.rds.instance',
+        id: arn,
+        arn,
+        account,
+        region,
+        name: db.DBInstanceIdentifier,
+        tags: tagRecord(db.TagList),
+        properties: {
+          engine: db.Engine ?? 'unknown',
+          engineVersion: db.EngineVersion,
+          instanceClass: db.DBInstanceClass,
+          backupRetentionDays: db.BackupRetentionPeriod ?? 0,
+          multiAz: db.MultiAZ ?? false,
+          storageEncrypted: db.StorageEncrypted ?? false,
+          kmsKeyId: db.StorageEncrypted && db.KmsKeyId ? db.KmsKeyId : null,
+          clusterId: db.DBClusterIdentifier ?? null,
+          publiclyAccessible: db.PubliclyAccessible ?? false,
+          backupReplicationRegions: replicationRegions((db.DBInstanceAutomatedBackupsReplications ?? []).map((r) => r.DBInstanceAutomatedBackupsArn)),
+          vpcSecurityGroups: [...new Set((db.VpcSecurityGroups ?? []).map((g) => g.VpcSecurityGroupId ?? '').filter(Boolean))].sort(cmp),
+          deletionProtection: db.DeletionProtection,
+          status: db.DBInstanceStatus,
+        },
+      }),
+    );
+  }
+
+  const clusters = (await allPages(paginateDescribeDBClusters({ client: rds, pageSize: 100 }, {}))).flatMap((p) => p.DBClusters ?? []);
+  for (const c of clusters) {
+    const arn = c.DBClusterArn ?? `arn:${partition}:rds:${region}:${account}:cluster:${c.DBClusterIdentifier ?? ''}`;
+    resources.push(
+      liveResource({
+        type: 'aws.rds.cluster',
+        id: arn,
+        arn,
+        account,
+        region,
+        name: c.DBClusterIdentifier,
+        tags: tagRecord(c.TagList),
+        properties: {
+          engine: c.Engine ?? 'unknown',
+          engineVersion: c.EngineVersion,
+          backupRetentionDays: c.BackupRetentionPeriod ?? 0,
+          multiAz: c.MultiAZ ?? false,
+          storageEncrypted: c.StorageEncrypted ?? false,
+          kmsKeyId: c.StorageEncrypted && c.KmsKeyId ? c.KmsKeyId : null,
+          deletionProtection: c.DeletionProtection,
+          members: [...new Set((c.DBClusterMembers ?? []).map((m) => m.DBInstanceIdentifier ?? '').filter(Boolean))].sort(cmp),
+          status: c.Status,
+        },
+      }),
+    );
+  }
+
+  const snapshots = (await allPages(paginateDescribeDBSnapshots({ client: rds, pageSize: 100 }, { SnapshotType: 'manual' }))).flatMap((p) => p.DBSnapshots ?? []);
+  const clusterSnapshots = (await allPages(paginateDescribeDBClusterSnapshots({ client: rds, pageSize: 100 }, { SnapshotType: 'manual' }))).flatMap(
+    (p) => p.DBClusterSnapshots ?? [],
+  );
+  const problem = (error: unknown, what: string): void => ctx.problem('rds', region, error, what);
+
+  const instanceSnapshots = await mapLimit(
+    snapshots.filter((s) => s.SnapshotType === undefined || s.SnapshotType === 'manual'),
+    CALLS_PER_TASK,
+    async (s): Promise<Resource | undefined> => {
+      const id = s.DBSnapshotIdentifier ?? '';
+      let sharedWith: string[];
+      try {
+        sharedWith = restoreSharing((await rds.send(new DescribeDBSnapshotAttributesCommand({ DBSnapshotIdentifier: id }))).DBSnapshotAttributesResult?.DBSnapshotAttributes);
+      } catch (error) {
+        problem(error, `sharing of snapshot ${id}`);
+        return undefined;
+      }
+      const arn = s.DBSnapshotArn ?? `arn:${partition}:rds:${region}:${account}:snapshot:${id}`;
+      return liveResource({
+        type: 'aws.rds.snapshot',
+        id: arn,
+        arn,
+        account,
+        region,
+        name: id,
+        tags: tagRecord(s.TagList),
+        properties: {
+          sourceArn: s.DBInstanceIdentifier ? `arn:${partition}:rds:${region}:${account}:db:${s.DBInstanceIdentifier}` : undefined,
+          sharedWith,
+          encrypted: s.Encrypted ?? false,
+          kmsKeyId: s.Encrypted && s.KmsKeyId ? s.KmsKeyId : null,
+          engine: s.Engine,
+          snapshotType: 'manual',
+          createdAt: iso(s.SnapshotCreateTime),
+        },
+      });
+    },
+  );
+  const ofClusters = await mapLimit(
+    clusterSnapshots.filter((s) => s.SnapshotType === undefined || s.SnapshotType === 'manual'),
+    CALLS_PER_TASK,
+    async (s): Promise<Resource | undefined> => {
+      const id = s.DBClusterSnapshotIdentifier ?? '';
+      let sharedWith: string[];
+      try {
+        sharedWith = restoreSharing(
+          (await rds.send(new DescribeDBClusterSnapshotAttributesCommand({ DBClusterSnapshotIdentifier: id }))).DBClusterSnapshotAttributesResult?.DBClusterSnapshotAttributes,
+        );
+      } catch (error) {
+        problem(error, `sharing of cluster snapshot ${id}`);
+        return undefined;
+      }
+      const arn = s.DBClusterSnapshotArn ?? `arn:${partition}:rds:${region}:${account}:cluster-snapshot:${id}`;
+      return liveResource({
+        type: 'aws.rds.snapshot',
+        id: arn,
+        arn,
+        account,
+        region,
+        name: id,
+        tags: tagRecord(s.TagList),
+        properties: {
+          sourceArn: s.DBClusterIdentifier ? `arn:${partition}:rds:${region}:${account}:cluster:${s.DBClusterIdentifier}` : undefined,
+          sharedWith,
+          encrypted: s.StorageEncrypted ?? false,
+          kmsKeyId: s.StorageEncrypted && s.KmsKeyId ? s.KmsKeyId : null,
+          engine: s.Engine,
+          snapshotType: 'manual',
+          createdAt: iso(s.SnapshotCreateTime),
+        },
+      });
+    },
+  );
+  for (const r of [...instanceSnapshots, ...ofClusters]) if (r) resources.push(r);
+  return resources;
+}
