@@ -4,6 +4,7 @@ import {
   OrglintError,
   compareWithBaseline,
   expiringWaivers,
+  loadEstate,
   parseEstate,
   parseJsonText,
   readInputFile,
@@ -130,7 +131,7 @@ export function runScan(options: ScanOptions, io: Io): number {
   }
   const policy = loadPolicy(options.policy);
   const baselineText = options.baseline === undefined ? undefined : readInputFile(options.baseline, 'baseline');
-  const { estate } = readEstate(options.estate);
+  const estate = loadEstate(options.estate);
   const result = scan({ estate, estateFile: options.estate, policy, catalogue: loadCatalogue(), now, toolVersion: VERSION });
   const diff = baselineText === undefined || options.baseline === undefined ? undefined : compareWithBaseline(result, baselineText, options.baseline);
   const outputs = renderAll(result, pairs, { includePasses: options.includePasses === true, baseDir: io.cwd, warnExpiringDays, ...(diff ? { diff } : {}) }, io);
