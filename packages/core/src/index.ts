@@ -6,3 +6,4 @@ export { parseArn, accountOfPrincipal, isAccountId } from './estate/arn.js';
 export { deriveFacts, admittedByKeyPolicy } from './estate/derive.js';
 export { loadEstate, parseEstate, estateSchema, describeSchemaError, pointerToPath } from './estate/load-estate.js';
 export { readInputFile, parseJsonText, lineColumnAt } from './io/read-input.js';
+export * from './sources/plan/index.js';
