@@ -92,7 +92,7 @@ export function recognisePlan(document: unknown, file: string): TerraformPlan {
 function jsonError(text: string, file: string, error: Error): OrglintError {
   const message = error.message;
   const pos = /at position (\d+)/.exec(message);
-  const offset = pos ? Number(pos[1]) : undefined;
+  const offset = pos ? Number(pos[1]) : snippetOffset(text, message);
   const truncated =
     /Unexpected end of JSON input|Unterminated string/.test(message) || (offset !== undefined && offset >= text.trimEnd().length - 1);
   const at = offset === undefined ? (truncated ? text.length : undefined) : offset;
@@ -100,8 +100,17 @@ function jsonError(text: string, file: string, error: Error): OrglintError {
   if (truncated) {
     return notAPlan(`${where}: the plan JSON ends before the document does (the file is truncated); ${HOW_TO} again and make sure it is written completely.`, error);
   }
-  const detail = message.replace(/^[^:]*JSON[^:]*: /, '');
+  const detail = /^(Unexpected token '[^']*')/.exec(message)?.[1] ?? message.replace(/^[^:]*JSON[^:]*: /, '').split('\n')[0];
   return notAPlan(`${where}: the file is not valid JSON (${detail}), so it is not \`terraform show -json\` output; ${HOW_TO}.`, error);
+}
+
+/** Node 20 names no position for an unexpected token, only the text around it: find that text. */
+function snippetOffset(text: string, message: string): number | undefined {
+  const match = /^Unexpected token '(.)', (?:\.\.\.)?"([\s\S]*?)(?:\.\.\.)?" is not valid JSON$/.exec(message);
+  if (!match) return undefined;
+  const [, token = '', context = ''] = match;
+  const at = text.indexOf(context);
+  return at === -1 ? undefined : at + context.indexOf(token);
 }
 
 function notAPlan(message: string, cause?: unknown): OrglintError {

@@ -71,8 +71,10 @@ export function asStrings(value: unknown): string[] {
   return value.filter((v): v is string => typeof v === 'string' && v !== '');
 }
 
+/** A boolean; providers also write some as the strings "true" / "false" (aws 5.x at_rest_encryption_enabled). */
 export function asBoolean(value: unknown): boolean | undefined {
-  return typeof value === 'boolean' ? value : undefined;
+  if (typeof value === 'boolean') return value;
+  return value === 'true' ? true : value === 'false' ? false : undefined;
 }
 
 export function asInteger(value: unknown): number | undefined {
