@@ -17,7 +17,7 @@ import type {
   TerraformPlan,
 } from './plan-types.js';
 import { type ProviderSettings, ProviderIndex, configModules } from './target.js';
-import { type AttrPath, Attributes, type Maybe, UNKNOWN, asString, asStringMap, configPathOf, parseModuleAddress, parsePolicy, parseResourceRef } from './values.js';
+import { type AttrPath, Attributes, cloneJson, type Maybe, UNKNOWN, asString, asStringMap, configPathOf, parseModuleAddress, parsePolicy, parseResourceRef } from './values.js';
 
 /** Region of a planned regional resource whose provider names none. */
 export const UNKNOWN_REGION = 'unknown';
@@ -269,7 +269,7 @@ class PlanMapping {
     const properties: Record<string, unknown> = {};
     for (const [key, value] of Object.entries(mapper.fedByAuxiliaries ?? {})) {
       const fromBase = entry.base?.properties[key];
-      properties[key] = structuredClone(fromBase !== undefined ? fromBase : value);
+      properties[key] = cloneJson(fromBase !== undefined ? fromBase : value);
     }
     Object.assign(properties, sink.props);
     const tags = this.tags(entry, ctx);
@@ -464,8 +464,8 @@ class PlanMapping {
     const change = entry.rc.change;
     const attrs =
       side === 'after'
-        ? new Attributes(change.after, change.after_unknown, [change.after_sensitive])
-        : new Attributes(change.before, undefined, [change.before_sensitive]);
+        ? new Attributes(change.after, change.after_unknown, change.after_sensitive)
+        : new Attributes(change.before, undefined, change.before_sensitive);
     const self = this;
     return {
       address: entry.rc.address,
@@ -568,7 +568,7 @@ export function applyContributions(props: Record<string, unknown>, unknown: Set<
   for (const c of ordered) {
     switch (c.op) {
       case 'set':
-        props[c.path] = structuredClone(c.value);
+        props[c.path] = cloneJson(c.value);
         for (const p of [c.path, ...(DERIVED_FROM[c.path] ?? [])]) unknown.delete(p);
         break;
       case 'unknown':
@@ -586,7 +586,7 @@ export function applyContributions(props: Record<string, unknown>, unknown: Set<
         const list = Array.isArray(props[c.path]) ? (props[c.path] as unknown[]) : [];
         const at = list.findIndex((item) => matches(item, c.item));
         if (at === -1) {
-          list.push(structuredClone(c.item));
+          list.push(cloneJson(c.item));
           for (const field of c.unknownFields ?? []) unknown.add(`${c.path}.${list.length - 1}.${field}`);
         }
         props[c.path] = list;

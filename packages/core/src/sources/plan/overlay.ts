@@ -2,6 +2,7 @@ import { deriveFacts } from '../../estate/derive.js';
 import { RESOURCE_TYPES } from '../../estate/resource-types.js';
 import { ESTATE_SCHEMA_VERSION, type Account, type CoverageRecord, type Estate, type OrganizationPolicy, type OrganizationalUnit, type Resource } from '../../estate/types.js';
 import { applyContributions } from './map-plan.js';
+import { cloneJson } from './values.js';
 import type { PlannedChanges, PlanTarget } from './plan-types.js';
 
 type MutableResource = { -readonly [K in keyof Resource]: Resource[K] };
@@ -16,7 +17,7 @@ type MutableResource = { -readonly [K in keyof Resource]: Resource[K] };
 export function overlayPlan(base: Estate | undefined, planned: PlannedChanges, target: PlanTarget = planned.target): Estate {
   const resources = new Map<string, MutableResource>();
   const key = (r: { type: string; id: string }) => `${r.type}\u0000${r.id}`;
-  for (const r of base?.resources ?? []) resources.set(key(r), structuredClone(r) as MutableResource);
+  for (const r of base?.resources ?? []) resources.set(key(r), cloneJson(r) as MutableResource);
   const byArn = new Map<string, string>();
   const byName = new Map<string, string>();
   const nameKey = (type: string, account: string, name: string) => `${type}\u0000${account}\u0000${name}`;
@@ -38,14 +39,14 @@ export function overlayPlan(base: Estate | undefined, planned: PlannedChanges, t
     const k = key(p);
     const existing = resources.get(k);
     if (!existing) {
-      const copy = structuredClone(p) as MutableResource;
+      const copy = cloneJson(p) as MutableResource;
       resources.set(k, copy);
       indexResource(copy);
       continue;
     }
     // Unchanged in the plan: the base estate (live or collected) is the better witness.
     if (p.origin?.action === 'no-op') continue;
-    const properties = { ...existing.properties, ...structuredClone(p.properties) };
+    const properties = { ...existing.properties, ...cloneJson(p.properties) };
     for (const path of p.unknown ?? []) if (!path.includes('.')) delete properties[path];
     const merged: MutableResource = { ...existing, properties, origin: p.origin };
     if (p.arn !== undefined) merged.arn = p.arn;
@@ -64,7 +65,7 @@ export function overlayPlan(base: Estate | undefined, planned: PlannedChanges, t
     const parent = k === undefined ? undefined : resources.get(k);
     if (!parent || k === undefined) continue;
     const unknown = new Set(parent.unknown ?? []);
-    const properties = structuredClone(parent.properties);
+    const properties = cloneJson(parent.properties);
     applyContributions(properties, unknown, patch.contributions);
     const patched: MutableResource = { ...parent, properties };
     if (unknown.size > 0) patched.unknown = [...unknown].sort();

@@ -14,34 +14,44 @@ export class Attributes {
   constructor(
     private readonly values: Record<string, unknown> | null | undefined,
     private readonly unknownMask: unknown,
-    private readonly sensitiveMasks: readonly unknown[],
+    private readonly sensitiveMask: unknown,
   ) {}
 
   get(path: AttrPath): unknown {
+    // Hot path: called for every mapped attribute of every resource, so no allocation here.
     let value: unknown = this.values;
     let unknown: unknown = this.unknownMask;
-    const sensitive = [...this.sensitiveMasks];
+    let sensitive: unknown = this.sensitiveMask;
     for (const step of path) {
-      if (unknown === true || sensitive.some((m) => m === true)) return UNKNOWN;
+      if (unknown === true || sensitive === true) return UNKNOWN;
       value = child(value, step);
       unknown = child(unknown, step);
-      for (let i = 0; i < sensitive.length; i++) sensitive[i] = child(sensitive[i], step);
+      sensitive = child(sensitive, step);
     }
-    if (unknown === true || sensitive.some((m) => m === true)) return UNKNOWN;
+    if (unknown === true || sensitive === true) return UNKNOWN;
     return value;
   }
 
   /** Whether anything at or below the path is unknown or sensitive. */
   partlyUnknown(path: AttrPath): boolean {
     let unknown: unknown = this.unknownMask;
-    const sensitive = [...this.sensitiveMasks];
+    let sensitive: unknown = this.sensitiveMask;
     for (const step of path) {
-      if (unknown === true || sensitive.some((m) => m === true)) return true;
+      if (unknown === true || sensitive === true) return true;
       unknown = child(unknown, step);
-      for (let i = 0; i < sensitive.length; i++) sensitive[i] = child(sensitive[i], step);
+      sensitive = child(sensitive, step);
     }
-    return containsTrue(unknown) || sensitive.some(containsTrue);
+    return containsTrue(unknown) || containsTrue(sensitive);
   }
+}
+
+/** A deep copy of plain JSON data (much cheaper than structuredClone for the small values here). */
+export function cloneJson<T>(value: T): T {
+  if (value === null || typeof value !== 'object') return value;
+  if (Array.isArray(value)) return value.map(cloneJson) as T;
+  const out: Record<string, unknown> = {};
+  for (const key in value) if (Object.hasOwn(value, key)) out[key] = cloneJson((value as Record<string, unknown>)[key]);
+  return out as T;
 }
 
 function child(node: unknown, step: string | number): unknown {
