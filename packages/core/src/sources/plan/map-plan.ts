@@ -103,6 +103,7 @@ class PlanMapping {
   private readonly removedPolicies: string[] = [];
   private readonly attachments: { policyId: string; target: string; attach: boolean }[] = [];
   private readonly ouPaths = new Map<string, string | null>();
+  private readonly moduleCache = new Map<string, { modules: { name: string; key: string }[]; configPath: string }>();
 
   constructor(
     private readonly plan: TerraformPlan,
@@ -160,8 +161,13 @@ class PlanMapping {
       this.unmapped.push(rc.address);
       return;
     }
-    const modules = parseModuleAddress(rc.module_address);
-    const configPath = modules.map((m) => `module.${m.name}`).join('.');
+    let parsedModule = this.moduleCache.get(rc.module_address ?? '');
+    if (!parsedModule) {
+      const parsed = parseModuleAddress(rc.module_address);
+      parsedModule = { modules: parsed, configPath: parsed.map((m) => `module.${m.name}`).join('.') };
+      this.moduleCache.set(rc.module_address ?? '', parsedModule);
+    }
+    const { modules, configPath } = parsedModule;
     const config = this.configResources.get(`${configPath}\u0000${rc.type}.${rc.name}`);
     const settings = this.providers.resolve(config?.provider_config_key, configPath);
     const indexKey = rc.index === undefined ? '' : typeof rc.index === 'number' ? `[${rc.index}]` : `[${JSON.stringify(rc.index)}]`;
@@ -380,7 +386,7 @@ class PlanMapping {
       });
       return;
     }
-    const policy = this.pointerOf(entry, ctx.get, ['policy_id']);
+    const policy = this.pointerOf(entry, (p) => ctx.get(p), ['policy_id']);
     const target = this.orgTarget(entry, ctx);
     if (typeof policy === 'string' && typeof target === 'string') this.attachments.push({ policyId: policy, target, attach: !deleted });
   }
@@ -461,31 +467,25 @@ class PlanMapping {
   // ---- references --------------------------------------------------------------------
 
   private context(entry: Entry, side: 'after' | 'before'): MapContext {
-    const change = entry.rc.change;
-    const attrs =
-      side === 'after'
-        ? new Attributes(change.after, change.after_unknown, change.after_sensitive)
-        : new Attributes(change.before, undefined, change.before_sensitive);
-    const self = this;
-    return {
-      address: entry.rc.address,
-      account: entry.account,
-      region: entry.region,
-      attrs,
-      get: (path) => attrs.get(path),
-      pointer: (path) => (side === 'after' ? self.pointerOf(entry, (p) => attrs.get(p), path) : pointerBefore(attrs, path)),
-      parent: (path, type, toArn) => {
-        const value = attrs.get(path);
-        if (typeof value === 'string' && value !== '') {
-          if (value.startsWith('arn:')) return { type, arn: value };
-          const arn = toArn?.(value);
-          return { type, name: value, ...(arn === undefined ? {} : { arn }) };
-        }
-        if (side === 'before' || value !== UNKNOWN) return undefined;
-        const ref = self.referenced(entry, path);
-        return ref?.type === type ? { type, address: ref.rc.address } : undefined;
-      },
-    };
+    return new ChangeContext(this, entry, side);
+  }
+
+  /** @internal for ChangeContext */
+  pointerFor(entry: Entry, attrs: Attributes, path: AttrPath, side: 'after' | 'before'): Maybe<string | undefined> {
+    return side === 'after' ? this.pointerOf(entry, (p) => attrs.get(p), path) : pointerBefore(attrs, path);
+  }
+
+  /** @internal for ChangeContext */
+  parentFor(entry: Entry, attrs: Attributes, path: AttrPath, type: ResourceType, side: 'after' | 'before', toArn?: (value: string) => string | undefined): ParentRef | undefined {
+    const value = attrs.get(path);
+    if (typeof value === 'string' && value !== '') {
+      if (value.startsWith('arn:')) return { type, arn: value };
+      const arn = toArn?.(value);
+      return { type, name: value, ...(arn === undefined ? {} : { arn }) };
+    }
+    if (side === 'before' || value !== UNKNOWN) return undefined;
+    const ref = this.referenced(entry, path);
+    return ref?.type === type ? { type, address: ref.rc.address } : undefined;
   }
 
   /** The planned resource the expression at `path` of this resource's configuration references. */
@@ -536,6 +536,41 @@ class PlanMapping {
       ...(file === undefined ? {} : { file }),
       ...(location ? { line: location.line } : {}),
     };
+  }
+}
+
+/** One side of one change, as mappers see it. A class rather than closures: it is made per resource. */
+class ChangeContext implements MapContext {
+  readonly address: string;
+  readonly account: string;
+  readonly region: string;
+  readonly attrs: Attributes;
+
+  constructor(
+    private readonly mapping: PlanMapping,
+    private readonly entry: Entry,
+    private readonly side: 'after' | 'before',
+  ) {
+    const change = entry.rc.change;
+    this.address = entry.rc.address;
+    this.account = entry.account;
+    this.region = entry.region;
+    this.attrs =
+      side === 'after'
+        ? new Attributes(change.after, change.after_unknown, change.after_sensitive)
+        : new Attributes(change.before, undefined, change.before_sensitive);
+  }
+
+  get(path: AttrPath): unknown {
+    return this.attrs.get(path);
+  }
+
+  pointer(path: AttrPath): Maybe<string | undefined> {
+    return this.mapping.pointerFor(this.entry, this.attrs, path, this.side);
+  }
+
+  parent(path: AttrPath, type: ResourceType, toArn?: (value: string) => string | undefined): ParentRef | undefined {
+    return this.mapping.parentFor(this.entry, this.attrs, path, type, this.side, toArn);
   }
 }
 

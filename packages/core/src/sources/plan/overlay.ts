@@ -39,7 +39,11 @@ export function overlayPlan(base: Estate | undefined, planned: PlannedChanges, t
     const k = key(p);
     const existing = resources.get(k);
     if (!existing) {
-      const copy = cloneJson(p) as MutableResource;
+      // Shallow copies suffice: deriving facts sets top-level properties, and replaces nothing
+      // deeper than replication rules, which are copied.
+      const properties = { ...p.properties };
+      if (Array.isArray(properties.replicationRules)) properties.replicationRules = cloneJson(properties.replicationRules);
+      const copy = { ...p, properties } as MutableResource;
       resources.set(k, copy);
       indexResource(copy);
       continue;
