@@ -13,7 +13,14 @@ const collect = (value: string, previous: string[]): string[] => [...previous, v
 /** The options that choose and shape the estate source, shared by scan, evidence and collect. */
 function withSourceOptions(command: Command, live: 'choice' | 'always'): Command {
   if (live === 'choice') {
-    command.option('--estate <file>', 'an exported estate (JSON) to scan').option('--live', 'collect the organisation from AWS now (credentials from the SDK chain)');
+    command
+      .option('--estate <file>', 'an exported estate (JSON) to scan; with --plan, the estate the plan is applied to')
+      .option('--live', 'collect the organisation from AWS now (credentials from the SDK chain)')
+      .option('--plan <file>', 'a terraform plan (terraform show -json plan.out > plan.json) to check before it is applied')
+      .option('--account <id>', 'plan: the account the plan applies to (else from the provider configuration or the base estate)')
+      .option('--environment <name>', 'plan: the environment whose rules the planned resources must meet')
+      .option('--source-dir <dir>', 'plan: the terraform sources, so findings point at the .tf file and line')
+      .option('--all', 'plan: report every resource of the estate, not only those the plan changes');
   }
   return command
     .option('--profile <name>', 'live: the AWS profile of the management (or delegated administrator) account')

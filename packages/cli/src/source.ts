@@ -1,11 +1,30 @@
 import { createHash } from 'node:crypto';
-import { OrglintError, loadEstate, parseEstate, parseJsonText, readInputFile, type Estate, type LiveProgress, type Policy } from '@orglint/core';
+import {
+  OrglintError,
+  loadEstate,
+  loadPlan,
+  locatePlanResources,
+  overlayPlan,
+  parseEstate,
+  parseJsonText,
+  planToResources,
+  readInputFile,
+  resolvePlanTarget,
+  type Estate,
+  type LiveProgress,
+  type Policy,
+} from '@orglint/core';
 import type { Io } from './commands/scan.js';
 
 /** The options every command that reads an estate shares. */
 export interface SourceOptions {
   readonly estate?: string;
   readonly live?: boolean;
+  readonly plan?: string;
+  readonly account?: string;
+  readonly environment?: string;
+  readonly sourceDir?: string;
+  readonly all?: boolean;
   readonly profile?: string;
   readonly regions?: string;
   readonly roleName?: string;
@@ -17,6 +36,10 @@ export interface SourceOptions {
 
 export interface LoadedSource {
   readonly estate: Estate;
+  /** A plan forced onto an account with --environment. */
+  readonly environmentOverrides?: ReadonlyMap<string, string>;
+  /** Report only what the plan changes (a plan without --all). */
+  readonly onlyPlanned?: boolean;
   /** The file the estate came from, when it came from a file. */
   readonly file?: string;
   /** The estate's text exactly as read or written, for evidence hashing. */
@@ -81,21 +104,56 @@ export async function collectLive(options: SourceOptions, policy: Policy, io: Io
   return parseEstate(JSON.parse(JSON.stringify(estate)), 'the collected estate');
 }
 
-/** Exactly one estate source: a file or the live organisation. */
+/** The estate to judge: a file or the live organisation, with a terraform plan overlaid when given. */
 export async function loadSource(options: SourceOptions, policy: Policy, io: Io, now: () => Date, keepText = false): Promise<LoadedSource> {
   if (options.estate && options.live) {
     throw new OrglintError('invalid-argument', '--estate and --live both name the estate to scan; give one of them.');
   }
+  if (!options.plan) {
+    for (const flag of ['account', 'environment', 'sourceDir', 'all'] as const) {
+      if (options[flag] !== undefined) throw new OrglintError('invalid-argument', `--${flag.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)} belongs to a plan check; add --plan FILE (the output of terraform show -json).`);
+    }
+  }
+  let base: LoadedSource | undefined;
   if (options.live) {
     const estate = await collectLive(options, policy, io, now);
-    return { estate, text: () => `${JSON.stringify(estate, null, 2)}\n` };
+    base = { estate, text: () => `${JSON.stringify(estate, null, 2)}\n` };
+  } else if (options.estate) {
+    const file = options.estate;
+    if (!keepText || options.plan) {
+      base = { estate: loadEstate(file), file };
+    } else {
+      // Evidence hashes exactly the bytes that were scanned, so the text is kept from the one read.
+      const text = readInputFile(file, 'estate');
+      base = { estate: parseEstate(parseJsonText(text, file, 'estate'), file), file, text: () => text };
+    }
   }
-  if (!options.estate) {
-    throw new OrglintError('invalid-argument', 'Name the estate to scan: --estate FILE (an exported estate) or --live (collect the organisation now).');
+  if (options.plan) return overlay(options.plan, options, policy, io, base?.estate);
+  if (!base) {
+    throw new OrglintError('invalid-argument', 'Name the estate to scan: --estate FILE (an exported estate), --live (collect the organisation now), or --plan FILE (a terraform plan).');
   }
-  const file = options.estate;
-  if (!keepText) return { estate: loadEstate(file), file };
-  // Evidence hashes exactly the bytes that were scanned, so the text is kept from the one read.
-  const text = readInputFile(file, 'estate');
-  return { estate: parseEstate(parseJsonText(text, file, 'estate'), file), file, text: () => text };
+  return base;
+}
+
+/** Maps a plan onto the estate model and applies it to the base estate (if any). */
+function overlay(file: string, options: SourceOptions, policy: Policy, io: Io, baseEstate: Estate | undefined): LoadedSource {
+  if (options.environment !== undefined && !policy.environments.some((e) => e.name === options.environment)) {
+    throw new OrglintError('invalid-argument', `--environment "${options.environment}" is not an environment of ${policy.file}; use one of ${policy.environments.map((e) => e.name).join(', ')}.`);
+  }
+  const plan = loadPlan(file);
+  const target = resolvePlanTarget(plan, {
+    file,
+    ...(options.account ? { account: options.account } : {}),
+    ...(options.environment ? { environment: options.environment } : {}),
+    ...(baseEstate ? { baseEstate } : {}),
+  });
+  const locations = locatePlanResources(plan, options.sourceDir, { repoRoot: io.cwd, planFile: file });
+  const planned = planToResources(plan, { target, file, locations, ...(baseEstate ? { baseEstate } : {}) });
+  const estate = overlayPlan(baseEstate, planned, target);
+  return {
+    estate,
+    file,
+    onlyPlanned: options.all !== true,
+    ...(target.environment ? { environmentOverrides: new Map([[target.account, target.environment]]) } : {}),
+  };
 }

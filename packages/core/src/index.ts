@@ -48,3 +48,4 @@ export {
 // Live collection loads the AWS SDK; it has its own entry point, `@orglint/core/live`, so that
 // scanning a file or a plan never pays for loading it.
 export type { LiveCollectOptions, LiveCollection, LiveProgress, ClientTarget, CoverageCounts } from './sources/live/types.js';
+export * from './sources/plan/index.js';

@@ -32,6 +32,8 @@ export async function runEvidence(options: EvidenceOptions, io: Io): Promise<num
     estate: source.estate,
     ...(source.file ? { estateFile: source.file } : {}),
     estateSha256: sha256Of(estateText),
+    ...(source.environmentOverrides ? { environmentOverrides: source.environmentOverrides } : {}),
+    ...(source.onlyPlanned ? { onlyPlanned: true } : {}),
     policy,
     catalogue: loadCatalogue(),
     now,

@@ -120,7 +120,16 @@ export async function runScan(options: ScanOptions, io: Io): Promise<number> {
   const policy = loadPolicy(options.policy);
   const baselineText = options.baseline === undefined ? undefined : readInputFile(options.baseline, 'baseline');
   const source = await loadSource(options, policy, io, () => now);
-  const result = scan({ estate: source.estate, ...(source.file ? { estateFile: source.file } : {}), policy, catalogue: loadCatalogue(), now, toolVersion: VERSION });
+  const result = scan({
+    estate: source.estate,
+    ...(source.file ? { estateFile: source.file } : {}),
+    ...(source.environmentOverrides ? { environmentOverrides: source.environmentOverrides } : {}),
+    ...(source.onlyPlanned ? { onlyPlanned: true } : {}),
+    policy,
+    catalogue: loadCatalogue(),
+    now,
+    toolVersion: VERSION,
+  });
   const diff = baselineText === undefined || options.baseline === undefined ? undefined : compareWithBaseline(result, baselineText, options.baseline);
   const outputs = renderAll(result, pairs, { includePasses: options.includePasses === true, baseDir: io.cwd, warnExpiringDays, ...(diff ? { diff } : {}) }, io);
   writeOutputs(outputs, io.stdout);
