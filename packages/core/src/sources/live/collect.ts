@@ -70,7 +70,7 @@ export async function collectLiveEstate(options: LiveCollectOptions): Promise<Li
   }
   const runtime = new LiveRuntime(options);
   try {
-    await runtime.resolveHomeRegion(requested);
+    await runtime.resolveHomeRegion();
     const caller = await identifyCaller(runtime);
     runtime.callerAccount = caller.account;
     runtime.partition = caller.partition;

@@ -13,6 +13,7 @@ import {
   type Account as OrgAccount,
 } from '@aws-sdk/client-organizations';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
+import { loadSharedConfigFiles } from '@smithy/shared-ini-file-loader';
 import { OrglintError } from '../../errors.js';
 import { parseArn } from '../../estate/arn.js';
 import type { Account, OrganizationalUnit, OrganizationPolicy, Resource } from '../../estate/types.js';
@@ -44,7 +45,25 @@ export async function identifyCaller(runtime: LiveRuntime): Promise<{ account: s
     const arn = id.Arn ?? '';
     return { account: id.Account ?? '', arn, partition: parseArn(arn)?.partition || 'aws' };
   } catch (error) {
-    throw credentialsError(error, runtime.options.profile);
+    const profile = runtime.options.profile;
+    if (profile !== undefined && isErrorCode(error, 'CredentialsProviderError') && !(await profileDefined(profile))) {
+      throw new OrglintError(
+        'aws-credentials',
+        `The AWS profile "${profile}" is not defined in the AWS config or credentials file (~/.aws/config, ~/.aws/credentials, or the files AWS_CONFIG_FILE and AWS_SHARED_CREDENTIALS_FILE name); define it there or pass another one with --profile.`,
+        { cause: error },
+      );
+    }
+    throw credentialsError(error, profile);
+  }
+}
+
+/** Whether a profile exists in the shared config or credentials file (read the way the SDK reads them). */
+async function profileDefined(profile: string): Promise<boolean> {
+  try {
+    const { configFile, credentialsFile } = await loadSharedConfigFiles();
+    return Object.hasOwn(configFile, profile) || Object.hasOwn(credentialsFile, profile);
+  } catch {
+    return false;
   }
 }
 
@@ -52,12 +71,12 @@ export async function identifyCaller(runtime: LiveRuntime): Promise<{ account: s
 export function credentialsError(error: unknown, profile: string | undefined): OrglintError {
   const code = errorCode(error) ?? 'Error';
   const message = error instanceof Error ? error.message : String(error);
-  const profileText = profile === undefined ? '' : ` of profile "${profile}"`;
+  const profileText = profile === undefined ? '' : ` of the AWS profile "${profile}"`;
   if (code === 'CredentialsProviderError' || code === 'TokenProviderError') {
-    if (profile !== undefined && /profile/i.test(message)) {
+    if (profile !== undefined) {
       return new OrglintError(
         'aws-credentials',
-        `The AWS profile "${profile}" could not be used (${oneLine(message)}); define it in ~/.aws/config or ~/.aws/credentials, or pass another one with --profile.`,
+        `The AWS profile "${profile}" gave no credentials (${oneLine(message)}); sign in again (for example \`aws sso login --profile ${profile}\`) or fix the profile's settings, or pass another one with --profile.`,
         { cause: error },
       );
     }

@@ -124,10 +124,11 @@ export class LiveRuntime {
   }
 
   /**
-   * The region the SDK would use on its own (AWS_REGION, the profile's region), else the first
-   * requested region, else us-east-1. Global services only need some region of the partition.
+   * The region the SDK would use on its own (AWS_REGION, the profile's region), else us-east-1,
+   * where the aws partition's global services live. Global services only need some region of
+   * the partition, and one that is enabled in every account.
    */
-  async resolveHomeRegion(requested: readonly string[] | undefined): Promise<string> {
+  async resolveHomeRegion(): Promise<string> {
     try {
       const probe = new STSClient(this.options.profile === undefined ? {} : { profile: this.options.profile });
       const region = await probe.config.region();
@@ -136,7 +137,7 @@ export class LiveRuntime {
     } catch {
       // No region configured anywhere: fall back below.
     }
-    return (this.homeRegion = requested?.[0] ?? 'us-east-1');
+    return (this.homeRegion = 'us-east-1');
   }
 
   /** Credentials for an account: the caller's own for its account, else the assumed member role. */
