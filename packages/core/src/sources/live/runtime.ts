@@ -173,7 +173,7 @@ export class LiveRuntime {
 
   /** A client for one service in one account and region, counted and hooked. */
   client<C extends SdkClient>(Client: ClientClass<C>, service: string, account: string, region: string, extra: Record<string, unknown> = {}): C {
-    const client = new Client({ ...this.baseConfig(region), credentials: this.credentialsFor(account), ...extra });
+    const client = new Client({ ...this.baseConfig(region), credentials: this.credentialsFor(account), ...(service === 's3' ? this.s3Config() : {}), ...extra });
     this.plugin({ account, region, service }).applyToStack(client.middlewareStack);
     return client;
   }
@@ -183,6 +183,14 @@ export class LiveRuntime {
     const client = new Client({ ...this.baseConfig(region), credentials: this.callerProvider });
     this.plugin({ account: this.callerAccount || CALLER, region, service }).applyToStack(client.middlewareStack);
     return client;
+  }
+
+  /**
+   * S3 answers a request signed for the wrong region with a redirect, which the SDK follows
+   * when asked; an explicit endpoint (an emulator on `localhost`) needs path-style URLs.
+   */
+  private s3Config(): Record<string, unknown> {
+    return { followRegionRedirects: true, ...(this.options.endpoint === undefined ? {} : { forcePathStyle: true }) };
   }
 
   private baseConfig(region: string): Record<string, unknown> {
