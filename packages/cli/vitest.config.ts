@@ -5,6 +5,7 @@ export default defineProject({
   ssr: { resolve: { conditions: ['orglint-source'] } },
   test: {
     name: 'cli',
+    exclude: ['**/node_modules/**', '**/dist/**'],
     env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
   },
 });

@@ -15,6 +15,8 @@ export function deriveFacts(estate: Estate): void {
     }
   }
   for (const r of estate.resources) {
+    // No tags and an empty tag set are the same fact; rules should not see the difference.
+    if (r.tags === undefined) (r as { tags?: Record<string, string> }).tags = {};
     const p = r.properties;
     switch (r.type) {
       case 'aws.kms.key': {

@@ -96,9 +96,15 @@ export function describeSchemaError(errors: readonly ErrorObject[], document: un
   }
 }
 
-function pickError(errors: readonly ErrorObject[]): ErrorObject | undefined {
-  // The deepest error is the most specific one.
-  return [...errors].sort((a, b) => b.instancePath.length - a.instancePath.length)[0];
+const KEYWORD_PRIORITY = ['additionalProperties', 'required', 'enum', 'const', 'discriminator', 'pattern', 'type', 'minimum', 'minLength', 'minItems'];
+
+/** The deepest error is the most specific one; among equals, the one a person can act on. */
+export function pickError(errors: readonly ErrorObject[]): ErrorObject | undefined {
+  const rank = (e: ErrorObject): number => {
+    const i = KEYWORD_PRIORITY.indexOf(e.keyword);
+    return i === -1 ? KEYWORD_PRIORITY.length + (e.keyword === 'oneOf' || e.keyword === 'anyOf' ? 1 : 0) : i;
+  };
+  return [...errors].sort((a, b) => b.instancePath.split('/').length - a.instancePath.split('/').length || rank(a) - rank(b))[0];
 }
 
 function describeValue(value: unknown): string {

@@ -48,9 +48,26 @@ function jsonErrorPosition(text: string, message: string): { line?: number; colu
   const lc = /line (\d+) column (\d+)/.exec(message);
   if (lc) return { line: Number(lc[1]), column: Number(lc[2]) };
   const pos = /at position (\d+)/.exec(message);
-  const offset = pos ? Number(pos[1]) : /Unexpected end of JSON input/.test(message) ? text.length : undefined;
+  let offset = pos ? Number(pos[1]) : /Unexpected end of JSON input/.test(message) ? text.length : undefined;
+  if (offset === undefined) offset = offsetFromSnippet(text, message);
   if (offset === undefined) return {};
   return lineColumnAt(text, offset);
+}
+
+/** Node 20 names no position for some errors, only the token and a snippet around it: find the snippet. */
+function offsetFromSnippet(text: string, message: string): number | undefined {
+  const m = /Unexpected token '(.+?)', (?:"|\.\.\.)(.*?)(?:\.\.\.)?" is not valid JSON/s.exec(message);
+  if (!m) return undefined;
+  const token = m[1] ?? '';
+  // V8 quotes the snippet inconsistently around its "..." ellipses; try the plausible cuts.
+  const raw = m[2] ?? '';
+  for (const snippet of [raw, raw.replace(/^"/, ''), raw.replace(/"$/, ''), raw.replace(/^"/, '').replace(/"$/, '')]) {
+    const at = snippet === '' ? -1 : text.indexOf(snippet);
+    if (at === -1) continue;
+    const inSnippet = snippet.indexOf(token);
+    return at + (inSnippet === -1 ? 0 : inSnippet);
+  }
+  return undefined;
 }
 
 /** 1-based line and column of a character offset. */

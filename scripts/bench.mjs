@@ -1,0 +1,160 @@
+// pnpm bench — how much more than JSON.parse a full scan of a large exported estate costs.
+// Generates a deterministic synthetic estate (1,000 accounts, 200,000 resources, ~110 MB), builds the
+// CLI, then measures in fresh processes: JSON.parse of the file, and `orglint scan` of it with every
+// built-in rule under the S.E.T example policy (nonprod selected by OU). Median of 3 runs each.
+// Last line: `ratio scan/parse: <x.xx>  peak-rss-mb: <n>`.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync, createWriteStream } from 'node:fs';
+import { once } from 'node:events';
+
+const root = new URL('../', import.meta.url);
+const dir = new URL('.bench/', root);
+mkdirSync(dir, { recursive: true });
+const estateFile = new URL('estate.json', dir).pathname;
+const policyFile = new URL('policy.yaml', dir).pathname;
+const RUNS = Number(process.env.BENCH_RUNS ?? 3);
+
+function mulberry32(seed) {
+  return () => {
+    seed |= 0;
+    seed = (seed + 0x6d2b79f5) | 0;
+    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+async function generate() {
+  const rand = mulberry32(42);
+  const pick = (list) => list[Math.floor(rand() * list.length)];
+  const ACCOUNTS = 1000;
+  const RESOURCES = 200_000;
+  const regions = ['eu-west-1', 'eu-central-1'];
+  const accounts = [];
+  for (let i = 0; i < ACCOUNTS; i++) {
+    const id = String(100000000000 + i * 7919);
+    const env = i === 0 ? 'management' : i % 2 ? 'prod' : 'nonprod';
+    accounts.push({
+      id,
+      name: i === 0 ? 'set-management' : `set-${env}-${String(i).padStart(4, '0')}`,
+      email: `aws+${i}@example.com`,
+      ouPath: i === 0 ? '/' : env === 'prod' ? '/Workloads/Prod' : '/Workloads/NonProd',
+      status: 'ACTIVE',
+      tags: { environment: env, owner: `team-${i % 40}`, 'cost-center': `cc-${i % 97}` },
+    });
+  }
+  const out = createWriteStream(estateFile);
+  const write = async (s) => {
+    if (!out.write(s)) await once(out, 'drain');
+  };
+  await write(`{"schemaVersion":1,"source":{"kind":"synthetic","collectedAt":"2026-11-22T02:00:00.000Z","tool":"orglint bench"},`);
+  await write(`"organization":{"id":"o-bench","managementAccountId":"${accounts[0].id}","organizationalUnits":[{"id":"ou-w","path":"/Workloads"},{"id":"ou-p","path":"/Workloads/Prod"},{"id":"ou-n","path":"/Workloads/NonProd"}],"policies":[]},`);
+  await write(`"accounts":${JSON.stringify(accounts)},"resources":[`);
+  const types = ['aws.iam.user', 'aws.iam.user', 'aws.ec2.instance', 'aws.ec2.instance', 'aws.s3.bucket', 'aws.rds.instance', 'aws.kms.key', 'aws.rds.snapshot', 'aws.lambda.function', 'aws.ecr.repository', 'aws.rds.cluster'];
+  const classes = ['synthetic', 'sanitized', 'customer', 'internal'];
+  let n = 0;
+  const emit = async (r) => {
+    await write((n++ === 0 ? '' : ',') + JSON.stringify(r));
+  };
+  for (const a of accounts) {
+    await emit({ type: 'aws.iam.root', id: `arn:aws:iam::${a.id}:root`, arn: `arn:aws:iam::${a.id}:root`, account: a.id, region: 'global', name: 'root', tags: {}, properties: { mfaEnabled: rand() > 0.05, hardwareMfa: rand() > 0.3, accessKeys: 0 } });
+  }
+  for (let i = n; i < RESOURCES; i++) {
+    const a = accounts[Math.floor(rand() * ACCOUNTS)];
+    const region = pick(regions);
+    const type = pick(types);
+    const k = `${type.split('.').pop()}-${i}`;
+    const tags = { 'data-classification': pick(classes), owner: a.tags.owner, service: `svc-${i % 300}`, 'cost-center': a.tags['cost-center'] };
+    const key = `arn:aws:kms:${region}:${pick(accounts).id}:key/${(i * 2654435761 >>> 0).toString(16).padStart(8, '0')}-1111-4222-8333-444455556666`;
+    let r;
+    switch (type) {
+      case 'aws.iam.user':
+        r = { arn: `arn:aws:iam::${a.id}:user/${k}`, region: 'global', properties: { consolePassword: rand() > 0.4, mfaDevices: rand() > 0.1 ? [{ serial: `arn:aws:iam::${a.id}:mfa/${k}`, kind: 'virtual' }] : [], accessKeys: [{ id: `AKIA${String(i).padStart(16, '0')}`, status: 'Active', createdAt: '2026-01-01T00:00:00Z', lastUsedAt: '2026-11-20T00:00:00Z' }], groups: ['engineers'], attachedPolicies: [], inlinePolicies: [], createdAt: '2025-06-01T00:00:00Z' } };
+        break;
+      case 'aws.ec2.instance':
+        r = { arn: `arn:aws:ec2:${region}:${a.id}:instance/i-${i.toString(16).padStart(17, '0')}`, properties: { state: 'running', instanceType: pick(['t3.micro', 'm6g.large', 'c7g.xlarge']), securityGroups: [`sg-${i % 5000}`], subnetId: `subnet-${i % 3000}` } };
+        break;
+      case 'aws.s3.bucket': {
+        const dest = pick(accounts);
+        r = { arn: `arn:aws:s3:::bench-${k}`, properties: { replicationRules: rand() > 0.8 ? [{ id: 'r1', status: 'Enabled', destinationBucket: `arn:aws:s3:::bench-replica-${i}`, destinationAccount: dest.id, prefix: pick(['', 'exports/', 'public-datasets/']) }] : [], encryption: { algorithm: 'aws:kms', kmsKeyId: key }, expirationDays: null } };
+        break;
+      }
+      case 'aws.rds.instance':
+        r = { arn: `arn:aws:rds:${region}:${a.id}:db:${k}`, properties: { engine: 'postgres', instanceClass: 'db.m6g.large', backupRetentionDays: pick([1, 3, 7, 14, 35]), multiAz: rand() > 0.5, storageEncrypted: true, kmsKeyId: key, clusterId: null, publiclyAccessible: false } };
+        break;
+      case 'aws.rds.cluster':
+        r = { arn: `arn:aws:rds:${region}:${a.id}:cluster:${k}`, properties: { engine: 'aurora-postgresql', backupRetentionDays: pick([1, 7, 35]), multiAz: true, storageEncrypted: true, kmsKeyId: key } };
+        break;
+      case 'aws.rds.snapshot':
+        r = { arn: `arn:aws:rds:${region}:${a.id}:snapshot:${k}`, properties: { sourceArn: `arn:aws:rds:${region}:${a.id}:db:db-${i}`, sharedWith: rand() > 0.9 ? [pick(accounts).id] : [], encrypted: true, kmsKeyId: key } };
+        break;
+      case 'aws.kms.key': {
+        const other = pick(accounts).id;
+        r = { arn: `arn:aws:kms:${region}:${a.id}:key/${k}`, properties: { manager: rand() > 0.2 ? 'CUSTOMER' : 'AWS', state: 'Enabled', rotationEnabled: true, policy: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${a.id}:root` }, Action: 'kms:*', Resource: '*' }, ...(rand() > 0.9 ? [{ Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${other}:root` }, Action: 'kms:Decrypt', Resource: '*' }] : [])] } } };
+        break;
+      }
+      case 'aws.lambda.function':
+        r = { arn: `arn:aws:lambda:${region}:${a.id}:function:${k}`, properties: { runtime: 'nodejs22.x' } };
+        break;
+      default:
+        r = { arn: `arn:aws:ecr:${region}:${a.id}:repository/${k}`, properties: { kmsKeyId: null } };
+    }
+    await emit({ type, id: r.arn, arn: r.arn, account: a.id, region: r.region ?? region, name: k, tags, properties: r.properties });
+  }
+  await write('],"coverage":');
+  const services = ['iam', 'kms', 'rds', 's3', 'ec2', 'ecs', 'eks', 'lambda', 'ecr'];
+  const coverage = [];
+  for (const a of accounts) {
+    coverage.push({ account: a.id, region: 'global', service: 'iam', status: 'collected' });
+    for (const region of regions) for (const service of services.slice(1)) coverage.push({ account: a.id, region, service, status: 'collected' });
+  }
+  await write(`${JSON.stringify(coverage)}}\n`);
+  out.end();
+  await once(out, 'finish');
+}
+
+function median(values) {
+  const s = [...values].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)];
+}
+
+/** Runs a node child that reports its own wall time and peak RSS on the last stderr line. */
+function measure(args) {
+  const t0 = process.hrtime.bigint();
+  const run = spawnSync(process.execPath, args, { cwd: root.pathname, encoding: 'utf8', maxBuffer: 1 << 30, env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' } });
+  const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+  const rss = /maxrss-kb (\d+)/.exec(run.stderr ?? '')?.[1];
+  if (rss === undefined) throw new Error(`bench child failed (${run.status}): ${run.stderr}`);
+  return { seconds, rssMb: Math.round(Number(rss) / 1024), status: run.status };
+}
+
+const want = 'bench-v1';
+const marker = new URL('estate.version', dir);
+if (!existsSync(estateFile) || !existsSync(marker) || readFileSync(marker, 'utf8') !== want) {
+  process.stdout.write('generating the synthetic estate …\n');
+  await generate();
+  writeFileSync(marker, want);
+}
+const policy = readFileSync(new URL('examples/set/rules.yaml', root), 'utf8')
+  .replace('      names: [set-nonprod]', '      ouPaths: [/Workloads/NonProd]')
+  .replace(/\nwaivers:[\s\S]*$/, '\n');
+writeFileSync(policyFile, `${policy}\ncatalogue: all\n`);
+process.stdout.write('building the CLI (tsc -b) …\n');
+execFileSync('pnpm', ['run', '--silent', 'build'], { cwd: root.pathname, stdio: 'inherit' });
+
+const sizeMb = statSync(estateFile).size / 1e6;
+const parseChild = new URL('bench-parse-child.mjs', import.meta.url).pathname;
+const scanChild = new URL('bench-scan-child.mjs', import.meta.url).pathname;
+const parses = [];
+const scans = [];
+for (let i = 0; i < RUNS; i++) {
+  parses.push(measure([parseChild, estateFile]));
+  scans.push(measure([scanChild, 'scan', '--estate', estateFile, '--policy', policyFile, '--timestamp', '2026-11-23T00:00:00Z', '--format', 'text', '--output', new URL('scan.txt', dir).pathname]));
+}
+for (const s of scans) if (s.status !== 0 && s.status !== 1 && s.status !== 3) throw new Error(`scan exited ${s.status}`);
+const parse = median(parses.map((p) => p.seconds));
+const scanTime = median(scans.map((s) => s.seconds));
+const rss = Math.max(...scans.map((s) => s.rssMb));
+process.stdout.write(`estate: ${sizeMb.toFixed(1)} MB, 1000 accounts, 200000 resources; median of ${RUNS} fresh processes\n`);
+process.stdout.write(`parse: ${parse.toFixed(2)}s (peak-rss-mb ${Math.max(...parses.map((p) => p.rssMb))})  scan: ${scanTime.toFixed(2)}s\n`);
+process.stdout.write(`ratio scan/parse: ${(scanTime / parse).toFixed(2)}  peak-rss-mb: ${rss}\n`);
