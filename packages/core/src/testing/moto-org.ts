@@ -409,3 +409,14 @@ export async function buildWideOrg(endpoint: string, accounts: number, usersPerA
   }
   return ids;
 }
+
+/**
+ * Credentials of a made-up account that is in no organisation yet. moto maps a key to the
+ * account it was assumed into, so this gives a test its own account (and, after
+ * CreateOrganization, its own organisation) on a shared server, without a reset.
+ */
+export async function freshAccount(endpoint: string, account: string): Promise<AwsCredentialIdentity> {
+  const sts = new STSClient({ endpoint, region: 'us-east-1', credentials: TEST_CREDENTIALS, maxAttempts: 1 });
+  const c = (await sts.send(new AssumeRoleCommand({ RoleArn: `arn:aws:iam::${account}:role/admin`, RoleSessionName: 'test' }))).Credentials;
+  return { accessKeyId: c?.AccessKeyId ?? '', secretAccessKey: c?.SecretAccessKey ?? '', sessionToken: c?.SessionToken ?? '' };
+}

@@ -16,9 +16,9 @@ import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { loadSharedConfigFiles } from '@smithy/shared-ini-file-loader';
 import { OrglintError } from '../../errors.js';
 import { parseArn } from '../../estate/arn.js';
-import type { Account, OrganizationalUnit, OrganizationPolicy, Resource } from '../../estate/types.js';
+import type { Account, OrganizationalUnit, OrganizationPolicy } from '../../estate/types.js';
 import { classifyError, errorCode, isCredentialsError, isErrorCode } from './aws-errors.js';
-import { cmp, iso, liveResource, mapLimit, parsePolicyDocument, tagRecord } from './context.js';
+import { cmp, mapLimit, parsePolicyDocument, tagRecord } from './context.js';
 import type { LiveRuntime } from './runtime.js';
 import { CALLS_PER_TASK } from './runtime.js';
 
@@ -32,7 +32,6 @@ export interface Discovery {
   readonly organizationalUnits: OrganizationalUnit[];
   readonly policies: OrganizationPolicy[];
   readonly accounts: Account[];
-  readonly accountResources: Resource[];
   /** Organizations-level problems per account (tags), or for every account (SCPs, OU tags). */
   readonly problems: { account: string | '*'; error: unknown; context: string }[];
 }
@@ -234,7 +233,6 @@ export async function discoverOrganization(runtime: LiveRuntime, caller: { accou
   const policies = await servicePolicies(org, pathOfParent, problems);
 
   const accounts: Account[] = [];
-  const accountResources: Resource[] = [];
   for (const a of orgAccounts) {
     if (!a.Id) continue;
     const ouPath = accountPath.get(a.Id) ?? '/';
@@ -248,25 +246,6 @@ export async function discoverOrganization(runtime: LiveRuntime, caller: { accou
       ...(status ? { status } : {}),
       ...(tags && Object.keys(tags).length > 0 ? { tags } : {}),
     });
-    accountResources.push(
-      liveResource({
-        type: 'aws.organizations.account',
-        id: a.Arn ?? `arn:${runtime.partition}:organizations::${managementAccountId}:account/${organizationId}/${a.Id}`,
-        arn: a.Arn,
-        account: a.Id,
-        region: 'global',
-        name: a.Name,
-        tags,
-        properties: {
-          email: a.Email,
-          status,
-          joinedMethod: a.JoinedMethod,
-          joinedAt: iso(a.JoinedTimestamp),
-          ouPath,
-          isManagementAccount: a.Id === managementAccountId,
-        },
-      }),
-    );
   }
   accounts.sort((x, y) => cmp(x.id, y.id));
 
@@ -277,7 +256,7 @@ export async function discoverOrganization(runtime: LiveRuntime, caller: { accou
     })
     .sort((x, y) => cmp(x.path, y.path));
 
-  return { organizationId, managementAccountId, rootId, organizationalUnits, policies, accounts, accountResources, problems };
+  return { organizationId, managementAccountId, rootId, organizationalUnits, policies, accounts, problems };
 }
 
 function notManagement(callerAccount: string, organizationId: string, managementAccountId: string, cause?: unknown): OrglintError {

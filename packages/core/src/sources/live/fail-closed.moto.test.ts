@@ -5,7 +5,7 @@ import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { OrglintError } from '../../errors.js';
 import type { CoverageRecord, Estate } from '../../estate/types.js';
-import { combineHooks, httpError, jsonError, queryError, reroute, startBlackhole } from '../../testing/inject.js';
+import { combineHooks, httpError, jsonError, queryError, startBlackhole, timeoutVia } from '../../testing/inject.js';
 import { motoAvailable, startMoto, type MotoServer } from '../../testing/moto.js';
 import { buildMotoOrg, type MotoOrg, TEST_CREDENTIALS } from '../../testing/moto-org.js';
 import { collectLiveEstate } from './collect.js';
@@ -79,7 +79,6 @@ describe.skipIf(!RUN)('live collection fails closed', () => {
         ...base,
         regions: ['eu-west-1', 'us-east-1'],
         maxAttempts: 2,
-        requestTimeoutMs: 1_000,
         clientMiddleware: combineHooks(
           httpError(
             (t, op) => t.service === 'sts' && t.account === nonprod && op === 'AssumeRole',
@@ -87,7 +86,7 @@ describe.skipIf(!RUN)('live collection fails closed', () => {
             queryError('AccessDenied', `User: arn:aws:sts::${management}:assumed-role/audit/orglint is not authorized to perform: sts:AssumeRole on resource: arn:aws:iam::${nonprod}:role/OrganizationAccountAccessRole`),
           ),
           httpError((t) => t.service === 'kms' && t.account === prod, 400, jsonError('ThrottlingException', 'Rate exceeded'), { 'content-type': 'application/x-amz-json-1.1' }),
-          reroute((t) => t.account === security && t.region === 'eu-west-1', blackhole.port),
+          timeoutVia((t) => t.account === security && t.region === 'eu-west-1', blackhole.port, 300),
         ),
       });
 
@@ -102,7 +101,8 @@ describe.skipIf(!RUN)('live collection fails closed', () => {
       }
       // Discovery still saw the account from the management account.
       expect(estate.coverage).toContainEqual({ account: nonprod, region: 'global', service: 'organizations', status: 'collected' });
-      expect(estate.resources.filter((r) => r.account === nonprod).map((r) => r.type)).toEqual(['aws.organizations.account']);
+      expect(estate.resources.filter((r) => r.account === nonprod)).toEqual([]);
+      expect(estate.accounts.map((a) => a.id)).toContain(nonprod);
 
       // Throttled until the attempts ran out: KMS failed in both regions, the rest of prod is there.
       for (const region of ['eu-west-1', 'us-east-1']) {
@@ -224,6 +224,21 @@ describe.skipIf(!RUN)('live collection fails closed', () => {
     expect(denied.message).toBe(
       `The caller arn:aws:sts::${management}:user/moto may not call organizations:DescribeOrganization (AccessDeniedException); attach the read-only policy in packages/core/iam/orglint-readonly-policy.json to it and run orglint from the organization's management account or a delegated administrator for AWS Organizations.`,
     );
+  });
+
+  it('gives up on an endpoint that never answers after the configured request timeout', async () => {
+    const blackhole = await startBlackhole();
+    try {
+      const error = await rejection(
+        collectLiveEstate({ ...base, endpoint: `http://127.0.0.1:${blackhole.port}`, regions: ['eu-west-1'], maxAttempts: 1, requestTimeoutMs: 200 }),
+      );
+      expect(error.code).toBe('aws-credentials');
+      expect(error.message).toBe(
+        "The caller's identity could not be checked with sts:GetCallerIdentity (sts:GetCallerIdentity: TimeoutError (no answer in time after 1 attempt)); check the network, the endpoint and the credentials.",
+      );
+    } finally {
+      await blackhole.stop();
+    }
   });
 
   it('rejects region names that are not regions before calling AWS', async () => {
