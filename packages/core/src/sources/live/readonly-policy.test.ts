@@ -28,6 +28,8 @@ describe('the shipped read-only policy and the member-role template', () => {
     expect(statement).toEqual(policy.Statement[0]);
     const trust = role.Properties.AssumeRolePolicyDocument.Statement[0];
     expect(trust.Principal.AWS['Fn::Sub']).toBe('arn:${AWS::Partition}:iam::${TrustedAccountId}:root');
-    expect(trust.Condition['Fn::If'][1]).toEqual({ StringEquals: { 'sts:ExternalId': { Ref: 'ExternalId' } } });
+    expect(trust.Condition['Fn::If']).toEqual(['HasExternalId', { StringEquals: { 'sts:ExternalId': { Ref: 'ExternalId' } } }, { Ref: 'AWS::NoValue' }]);
+    expect(template.Conditions.HasExternalId).toEqual({ 'Fn::Not': [{ 'Fn::Equals': [{ Ref: 'ExternalId' }, ''] }] });
+    expect(template.Parameters.ExternalId.Default).toBe('');
   });
 });
