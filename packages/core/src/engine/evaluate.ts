@@ -1,5 +1,6 @@
 import { RESOURCE_TYPES, type ResourceType } from '../estate/resource-types.js';
 import type { CoverageRecord, Estate, Resource } from '../estate/types.js';
+import { hash } from 'node:crypto';
 import type { AppliedWaiver, Result, ResultResource, Status } from '../model.js';
 import type { ActiveRule } from '../policy/resolve.js';
 import type { Waiver } from '../policy/types.js';
@@ -70,10 +71,10 @@ export function evaluate(input: EvaluateInput): Evaluation {
   };
 
   // Per type, what every rule needs of a resource (its account, its summary), computed on first use.
-  const facts = new Map<string, { accounts: (AccountView | undefined)[]; summaries: (ResultResource | undefined)[] }>();
+  const facts = new Map<string, { accounts: (AccountView | undefined)[]; summaries: (ResultResource | undefined)[]; digests: (string | undefined)[] }>();
   const factsOf = (type: string, length: number) => {
     let f = facts.get(type);
-    if (!f) facts.set(type, (f = { accounts: new Array(length), summaries: new Array(length) }));
+    if (!f) facts.set(type, (f = { accounts: new Array(length), summaries: new Array(length), digests: new Array(length) }));
     return f;
   };
 
@@ -111,7 +112,7 @@ export function evaluate(input: EvaluateInput): Evaluation {
     const judgeOne = judgeWith(rule, waivers, waiverMatches, input.now);
     for (const type of [...rule.types].sort()) {
       const list = byType.get(type) ?? [];
-      const { accounts: accountAt, summaries } = factsOf(type, list.length);
+      const { accounts: accountAt, summaries, digests } = factsOf(type, list.length);
       for (let i = 0; i < list.length; i++) {
         const resource = list[i] as Resource;
         const account = (accountAt[i] ??= accountOf(resource.account));
@@ -119,7 +120,7 @@ export function evaluate(input: EvaluateInput): Evaluation {
         ctx.resource = resource;
         ctx.account = account;
         ctx.environment = account.environment === null ? undefined : input.environments.get(account.environment);
-        results.push(judgeOne(ctx, (summaries[i] ??= resourceSummary(resource, account))));
+        results.push(judgeOne(ctx, (summaries[i] ??= resourceSummary(resource, account)), (digests[i] ??= resourceDigest(resource.type, resource.id))));
       }
     }
   }
@@ -148,7 +149,7 @@ function judgeWith(
   waivers: readonly { waiver: Waiver; rule: RegExp; resource: RegExp }[],
   waiverMatches: number[],
   now: number,
-): (ctx: EvalContext, resource: ResultResource) => Result {
+): (ctx: EvalContext, resource: ResultResource, resourceHash: string) => Result {
   const id = rule.definition.id;
   const passMessage = `${rule.definition.title}.`;
   const notApplicableMessage = `${rule.definition.title}: does not apply to this resource.`;
@@ -157,7 +158,8 @@ function judgeWith(
   const messages = new Map(messageIds.map((m) => [m, compileMessage(rule.definition.messages[m] as string, `rule ${id} message ${m}`)]));
   const titleMessage = (): string => rule.definition.title;
   const ruleWaivers = waivers.filter((w) => w.rule.test(id));
-  return (ctx, resource) => {
+  const ruleHash = ruleDigest(id);
+  return (ctx, resource, resourceHash) => {
     const r = ctx.resource;
     const origin = r.origin;
     const location = origin?.file ? { file: origin.file, line: origin.line ?? 1, ...(origin.address ? { address: origin.address } : {}) } : undefined;
@@ -169,7 +171,7 @@ function judgeWith(
       environment: ctx.account.environment,
       ...extra,
       message,
-      fingerprint: fingerprint(id, r.type, r.id),
+      fingerprint: ruleHash + resourceHash,
       ...(location ? { location } : {}),
     });
     const error = (reason: string, path: string): Result => make('error', `Could not evaluate: ${reason}.`, { messageId: 'couldNotEvaluate', evidence: { path } });
@@ -274,30 +276,20 @@ export function waiverExpired(expires: string, now: number): boolean {
 }
 
 /**
- * A stable identity for (rule, resource): two independent 53-bit string hashes (cyrb53) over
- * rule id, type and id, as 28 hex digits. Identity, not security: a collision needs ~2^53 pairs,
- * and it costs a fifth of a SHA-256 per result, which a scan computes hundreds of thousands of times.
+ * A stable identity for (rule, resource): 8 hex digits of SHA-256 of the rule id, then 24 of
+ * SHA-256 of the resource's type and id. The resource half is computed once per resource and
+ * shared by every rule that judges it, which keeps hashing off the per-result path.
  */
 export function fingerprint(ruleId: string, type: string, id: string): string {
-  return hash53(ruleId, type, id, 0x9e3779b9) + hash53(ruleId, type, id, 0x85ebca6b);
+  return ruleDigest(ruleId) + resourceDigest(type, id);
 }
 
-function hash53(a: string, b: string, c: string, seed: number): string {
-  let h1 = 0xdeadbeef ^ seed;
-  let h2 = 0x41c6ce57 ^ seed;
-  for (const part of [a, b, c]) {
-    for (let i = 0; i < part.length; i++) {
-      const ch = part.charCodeAt(i);
-      h1 = Math.imul(h1 ^ ch, 2654435761);
-      h2 = Math.imul(h2 ^ ch, 1597334677);
-    }
-    // A separator between the parts, so ("ab", "c") and ("a", "bc") differ.
-    h1 = Math.imul(h1 ^ 10, 2654435761);
-    h2 = Math.imul(h2 ^ 10, 1597334677);
-  }
-  h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909);
-  h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909);
-  return (4294967296 * (2097151 & h2) + (h1 >>> 0)).toString(16).padStart(14, '0');
+export function ruleDigest(ruleId: string): string {
+  return hash('sha256', ruleId).slice(0, 8);
+}
+
+export function resourceDigest(type: string, id: string): string {
+  return hash('sha256', `${type}\n${id}`).slice(0, 24);
 }
 
 
