@@ -1,5 +1,6 @@
 import { hash } from 'node:crypto';
 import { RESOURCE_TYPES, type ResourceType } from '../estate/resource-types.js';
+import { deriveAccountFacts } from '../estate/derive-identity.js';
 import type { CoverageRecord, Estate, Resource } from '../estate/types.js';
 import type { AppliedWaiver, Result, ResultResource, Status } from '../model.js';
 import type { ActiveRule } from '../policy/resolve.js';
@@ -30,9 +31,18 @@ export interface Evaluation {
   readonly waiverMatches: number[];
 }
 
-/** Synthesises the organisation's accounts as resources, so account rules are rules like any other. */
+/**
+ * Synthesises the organisation's accounts as resources, so account rules are rules like any
+ * other, with the account facts derived from the rest of the estate (effective SCPs, Access
+ * Analyzer regions, IAM roles). An account the source already lists as a resource (live
+ * collection does) is not synthesised again: each account is judged once.
+ */
 export function accountResources(estate: Estate): Resource[] {
-  return estate.accounts.map((a) => ({
+  const listed = new Set(estate.resources.filter((r) => r.type === 'aws.organizations.account').map((r) => r.account));
+  const missing = estate.accounts.filter((a) => !listed.has(a.id));
+  if (missing.length === 0) return [];
+  const facts = deriveAccountFacts(estate);
+  return missing.map((a) => ({
     type: 'aws.organizations.account',
     id: a.id,
     arn: `arn:aws:organizations::${estate.organization.managementAccountId}:account/${estate.organization.id ?? 'o-unknown'}/${a.id}`,
@@ -40,7 +50,7 @@ export function accountResources(estate: Estate): Resource[] {
     region: 'global',
     name: a.name,
     ...(a.tags ? { tags: a.tags } : {}),
-    properties: { ouPath: a.ouPath, ...(a.email ? { email: a.email } : {}), ...(a.status ? { status: a.status } : {}) },
+    properties: { ouPath: a.ouPath, ...(a.email ? { email: a.email } : {}), ...(a.status ? { status: a.status } : {}), ...facts.get(a.id) },
   }));
 }
 
