@@ -213,7 +213,7 @@ describe('deriveAccountFacts', () => {
     const facts = deriveAccountFacts(parsed);
     expect(facts.get(PROD)?.iamRoles).toEqual([
       { name: 'OrganizationAccountAccessRole', trustedAccounts: [MGMT], trustsAnyPrincipal: false, lastUsedAt: null },
-      { name: 'no-trust-read', trustedAccounts: null, trustsAnyPrincipal: null },
+      { name: 'no-trust-read' },
     ]);
     expect(facts.get(NONPROD)).not.toHaveProperty('iamRoles');
     expect(facts.get(MGMT)).not.toHaveProperty('iamRoles');

@@ -149,8 +149,9 @@ const EXTERNAL_ACCESS_ANALYZERS = new Set(['ACCOUNT', 'ORGANIZATION']);
 /** One IAM role of an account as the account-level rules see it. */
 export interface AccountIamRole {
   readonly name: string;
-  readonly trustedAccounts: readonly string[] | null;
-  readonly trustsAnyPrincipal: boolean | null;
+  /** Absent when the role's trust policy was not read. */
+  readonly trustedAccounts?: readonly string[];
+  readonly trustsAnyPrincipal?: boolean;
   /** When the role was last assumed; null when never (or not within IAM's tracking window). Absent when the source does not say. */
   readonly lastUsedAt?: string | null;
 }
@@ -233,10 +234,11 @@ export function deriveAccountFacts(estate: Estate): Map<string, Record<string, u
 function accountRole(r: Resource): AccountIamRole {
   const p = r.properties;
   const name = r.name ?? r.id.replace(/^.*:role\/(?:.*\/)?/, '');
+  // What was not read stays absent, so a rule reading it reports error rather than a vacuous pass.
   return {
     name,
-    trustedAccounts: Array.isArray(p.trustedAccounts) ? (p.trustedAccounts as string[]) : null,
-    trustsAnyPrincipal: typeof p.trustsAnyPrincipal === 'boolean' ? p.trustsAnyPrincipal : null,
+    ...(Array.isArray(p.trustedAccounts) ? { trustedAccounts: p.trustedAccounts as string[] } : {}),
+    ...(typeof p.trustsAnyPrincipal === 'boolean' ? { trustsAnyPrincipal: p.trustsAnyPrincipal } : {}),
     ...(p.lastUsedAt === undefined ? {} : { lastUsedAt: typeof p.lastUsedAt === 'string' ? p.lastUsedAt : null }),
   };
 }
