@@ -242,6 +242,22 @@ describe.skipIf(!RUN)('collectLiveEstate against a real organisation in moto', (
     expect(analyzer).toMatchObject({ account: security, region: 'eu-west-1', properties: { analyzerType: 'ORGANIZATION', status: 'ACTIVE', activeFindings: 2 } });
   });
 
+  it('gives the model what it needs to derive role trust and the account facts', () => {
+    const { management, security, nonprod, prod } = org.accounts;
+    const derived = parseEstate(structuredClone(estate), 'live.json');
+    const role = derived.resources.find((r) => r.id === `arn:aws:iam::${prod}:role/ci-deploy`);
+    expect(role?.properties).toMatchObject({ trustedAccounts: [nonprod], trustedAccountsWithoutExternalId: [], externalIdRequired: true, trustsAnyPrincipal: false, serviceLinked: false });
+    const account = (id: string) => derived.resources.find((r) => r.type === 'aws.organizations.account' && r.account === id)?.properties ?? {};
+    expect(account(prod).effectiveScps).toEqual(['FullAWSAccess', 'deny-leave-org']);
+    expect(account(security).effectiveScps).toEqual(['FullAWSAccess']);
+    // The organisation analyzer in security watches every account in eu-west-1; nothing watches us-east-1.
+    for (const id of [management, security, nonprod, prod]) {
+      expect(account(id)).toMatchObject({ accessAnalyzerRegions: ['eu-west-1'], regionsWithoutAccessAnalyzer: ['us-east-1'] });
+    }
+    expect((account(prod).iamRoles as { name: string }[]).map((r) => r.name)).toContain('ci-deploy');
+    expect((account(prod).iamRoles as { name: string; trustedAccounts?: string[] }[]).find((r) => r.name === 'ci-deploy')?.trustedAccounts).toEqual([nonprod]);
+  });
+
   it('records coverage: every service collected for every account and region', () => {
     expect(estate.coverage.filter((c) => c.status !== 'collected')).toEqual([]);
     const regional = ['accessanalyzer', 'cloudtrail', 'config', 'ec2', 'ecr', 'ecs', 'eks', 'kms', 'lambda', 'rds', 's3'];
