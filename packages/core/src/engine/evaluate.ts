@@ -1,6 +1,6 @@
 import { hash } from 'node:crypto';
 import { RESOURCE_TYPES, type ResourceType } from '../estate/resource-types.js';
-import { deriveAccountFacts } from '../estate/derive-identity.js';
+import { deriveIdentityAccountFacts } from '../estate/derive-identity.js';
 import type { CoverageRecord, Estate, Resource } from '../estate/types.js';
 import type { AppliedWaiver, Result, ResultResource, Status } from '../model.js';
 import type { ActiveRule } from '../policy/resolve.js';
@@ -32,26 +32,28 @@ export interface Evaluation {
 }
 
 /**
- * Synthesises the organisation's accounts as resources, so account rules are rules like any
- * other, with the account facts derived from the rest of the estate (effective SCPs, Access
- * Analyzer regions, IAM roles). An account the source already lists as a resource (live
- * collection does) is not synthesised again: each account is judged once.
+ * The organisation's accounts as resources, so account rules are rules like any other: the
+ * account's resource from the estate when a source listed one (live collection does), otherwise
+ * a synthetic one; each with the per-account facts derived from other resources (effective SCPs,
+ * Access Analyzer regions, IAM roles).
  */
 export function accountResources(estate: Estate): Resource[] {
-  const listed = new Set(estate.resources.filter((r) => r.type === 'aws.organizations.account').map((r) => r.account));
-  const missing = estate.accounts.filter((a) => !listed.has(a.id));
-  if (missing.length === 0) return [];
-  const facts = deriveAccountFacts(estate);
-  return missing.map((a) => ({
-    type: 'aws.organizations.account',
-    id: a.id,
-    arn: `arn:aws:organizations::${estate.organization.managementAccountId}:account/${estate.organization.id ?? 'o-unknown'}/${a.id}`,
-    account: a.id,
-    region: 'global',
-    name: a.name,
-    ...(a.tags ? { tags: a.tags } : {}),
-    properties: { ouPath: a.ouPath, ...(a.email ? { email: a.email } : {}), ...(a.status ? { status: a.status } : {}), ...facts.get(a.id) },
-  }));
+  const identity = deriveIdentityAccountFacts(estate);
+  const listed = new Map<string, Resource>();
+  for (const r of estate.resources) if (r.type === 'aws.organizations.account' && !listed.has(r.account)) listed.set(r.account, r);
+  return estate.accounts.map((a) => {
+    const base: Resource = listed.get(a.id) ?? {
+      type: 'aws.organizations.account',
+      id: a.id,
+      arn: `arn:aws:organizations::${estate.organization.managementAccountId}:account/${estate.organization.id ?? 'o-unknown'}/${a.id}`,
+      account: a.id,
+      region: 'global',
+      name: a.name,
+      ...(a.tags ? { tags: a.tags } : {}),
+      properties: { ouPath: a.ouPath, ...(a.email ? { email: a.email } : {}), ...(a.status ? { status: a.status } : {}) },
+    };
+    return { ...base, properties: { ...base.properties, ...identity.get(a.id) } };
+  });
 }
 
 /**
@@ -62,7 +64,10 @@ export function accountResources(estate: Estate): Resource[] {
 export function evaluate(input: EvaluateInput): Evaluation {
   const { estate, accounts } = input;
   const byType = new Map<string, Resource[]>();
-  for (const r of [...estate.resources, ...accountResources(estate)]) {
+  const accountIds = new Set(estate.accounts.map((a) => a.id));
+  // An account listed as a resource is judged once, through accountResources.
+  const listed = estate.resources.filter((r) => r.type !== 'aws.organizations.account' || !accountIds.has(r.account));
+  for (const r of [...listed, ...accountResources(estate)]) {
     let list = byType.get(r.type);
     if (!list) byType.set(r.type, (list = []));
     list.push(r);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { accountResources } from '../engine/evaluate.js';
-import { ancestorsOf, deriveAccountFacts, roleTrust } from './derive-identity.js';
+import { ancestorsOf, deriveIdentityAccountFacts, roleTrust } from './derive-identity.js';
 import { parseEstate } from './load-estate.js';
 import type { Estate } from './types.js';
 
@@ -113,9 +113,9 @@ function estate(parts: Partial<Estate>): Estate {
 
 const collected = (account: string, service: string, region: string) => ({ account, service, region, status: 'collected' as const });
 
-describe('deriveAccountFacts', () => {
+describe('deriveIdentityAccountFacts', () => {
   it('gives each account the SCPs attached to it, an OU above it or the root', () => {
-    const facts = deriveAccountFacts(
+    const facts = deriveIdentityAccountFacts(
       estate({
         organization: {
           managementAccountId: MGMT,
@@ -135,13 +135,13 @@ describe('deriveAccountFacts', () => {
   });
 
   it('leaves the SCPs out where the organisation policies could not be read', () => {
-    expect(deriveAccountFacts(estate({})).get(PROD)).not.toHaveProperty('effectiveScps');
+    expect(deriveIdentityAccountFacts(estate({})).get(PROD)).not.toHaveProperty('effectiveScps');
     const failed = estate({
       organization: { managementAccountId: MGMT, policies: [] },
       coverage: [{ account: PROD, region: 'global', service: 'organizations', status: 'failed', reason: 'Throttling' }],
     });
-    expect(deriveAccountFacts(failed).get(PROD)).not.toHaveProperty('effectiveScps');
-    expect(deriveAccountFacts(failed).get(NONPROD)?.effectiveScps).toEqual([]);
+    expect(deriveIdentityAccountFacts(failed).get(PROD)).not.toHaveProperty('effectiveScps');
+    expect(deriveIdentityAccountFacts(failed).get(NONPROD)?.effectiveScps).toEqual([]);
   });
 
   it('counts active external access analyzers of the account and of the organisation, region by region', () => {
@@ -152,7 +152,7 @@ describe('deriveAccountFacts', () => {
       region,
       properties: { analyzerType, status },
     });
-    const facts = deriveAccountFacts(
+    const facts = deriveIdentityAccountFacts(
       estate({
         resources: [
           analyzer(MGMT, 'eu-west-1', 'ORGANIZATION'),
@@ -169,7 +169,7 @@ describe('deriveAccountFacts', () => {
 
   it('cannot tell about Access Analyzer where analyzers were not read, for the account or any other', () => {
     const orgAnalyzer = { type: 'aws.accessanalyzer.analyzer' as const, id: 'a', account: MGMT, region: 'eu-west-1', properties: { analyzerType: 'ORGANIZATION', status: 'ACTIVE' } };
-    const facts = deriveAccountFacts(
+    const facts = deriveIdentityAccountFacts(
       estate({
         resources: [orgAnalyzer],
         coverage: [
@@ -187,7 +187,7 @@ describe('deriveAccountFacts', () => {
     // Nonprod's own analyzers were not read, but the organisation analyzer watches it there.
     expect(facts.get(NONPROD)).toMatchObject({ accessAnalyzerRegions: ['eu-west-1'], regionsWithoutAccessAnalyzer: [] });
     // No coverage at all for an account: nothing can be told.
-    expect(deriveAccountFacts(estate({ resources: [orgAnalyzer] })).get(PROD)).not.toHaveProperty('regionsWithoutAccessAnalyzer');
+    expect(deriveIdentityAccountFacts(estate({ resources: [orgAnalyzer] })).get(PROD)).not.toHaveProperty('regionsWithoutAccessAnalyzer');
   });
 
   it("lists an account's roles with their trust, without service-linked ones, only where IAM was collected", () => {
@@ -210,7 +210,7 @@ describe('deriveAccountFacts', () => {
       }),
       'e.json',
     );
-    const facts = deriveAccountFacts(parsed);
+    const facts = deriveIdentityAccountFacts(parsed);
     expect(facts.get(PROD)?.iamRoles).toEqual([
       { name: 'OrganizationAccountAccessRole', trustedAccounts: [MGMT], trustsAnyPrincipal: false, lastUsedAt: null },
       { name: 'no-trust-read' },
@@ -222,22 +222,26 @@ describe('deriveAccountFacts', () => {
 });
 
 describe('account resources', () => {
-  it('synthesises each account once, with its facts, and leaves accounts a source listed to the source', () => {
+  it('gives each account one resource with its facts, the source\'s where it listed one', () => {
     const listed = {
       type: 'aws.organizations.account' as const,
       id: `arn:aws:organizations::${MGMT}:account/o-1/${PROD}`,
       account: PROD,
       region: 'global',
-      properties: { ouPath: '/Workloads/Prod' },
+      properties: { ouPath: '/Workloads/Prod', joinedMethod: 'CREATED' },
     };
-    const doc = estate({
-      organization: { managementAccountId: MGMT, policies: [{ id: 'p1', name: 'FullAWSAccess', type: 'SERVICE_CONTROL_POLICY', targets: ['/'] }] },
-      resources: [listed],
-    });
-    const parsed = parseEstate(structuredClone(doc), 'e.json');
-    expect(parsed.resources[0]?.properties.effectiveScps).toEqual(['FullAWSAccess']);
-    const synthetic = accountResources(parsed);
-    expect(synthetic.map((r) => r.id)).toEqual([MGMT, NONPROD]);
-    expect(synthetic[1]?.properties).toEqual({ ouPath: '/Workloads/NonProd', effectiveScps: ['FullAWSAccess'] });
+    const parsed = parseEstate(
+      structuredClone(
+        estate({
+          organization: { managementAccountId: MGMT, policies: [{ id: 'p1', name: 'FullAWSAccess', type: 'SERVICE_CONTROL_POLICY', targets: ['/'] }] },
+          resources: [listed],
+        }),
+      ),
+      'e.json',
+    );
+    const accounts = accountResources(parsed);
+    expect(accounts.map((r) => r.id)).toEqual([MGMT, NONPROD, listed.id]);
+    expect(accounts[1]?.properties).toEqual({ ouPath: '/Workloads/NonProd', effectiveScps: ['FullAWSAccess'] });
+    expect(accounts[2]?.properties).toEqual({ ouPath: '/Workloads/Prod', joinedMethod: 'CREATED', effectiveScps: ['FullAWSAccess'] });
   });
 });

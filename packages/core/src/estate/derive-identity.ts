@@ -173,7 +173,7 @@ export interface AccountIamRole {
  * - `iamRoles`: the account's IAM roles except service-linked ones, with whom they trust and
  *   when they were last used. Needs collected `iam` coverage for the account.
  */
-export function deriveAccountFacts(estate: Estate): Map<string, Record<string, unknown>> {
+export function deriveIdentityAccountFacts(estate: Estate): Map<string, Record<string, unknown>> {
   const coverage = new Map<string, CoverageRecord[]>();
   for (const c of estate.coverage) {
     const key = `${c.account}\u0000${c.service}`;

@@ -1,5 +1,5 @@
 import { accountOfPrincipal, isAccountId, parseArn } from './arn.js';
-import { deriveAccountFacts, isServiceLinkedRole, roleTrust } from './derive-identity.js';
+import { isServiceLinkedRole, roleTrust } from './derive-identity.js';
 import type { Estate, Resource } from './types.js';
 
 /**
@@ -55,14 +55,6 @@ export function deriveFacts(estate: Estate): void {
       default:
         break;
     }
-  }
-  // Account facts join roles, analyzers and SCPs, so they come after the per-resource facts.
-  // Sources that list accounts as resources (live collection) get them here; the engine adds
-  // them to the accounts it synthesises (engine/evaluate.ts accountResources).
-  const accountsAsResources = estate.resources.filter((r) => r.type === 'aws.organizations.account');
-  if (accountsAsResources.length > 0) {
-    const facts = deriveAccountFacts(estate);
-    for (const r of accountsAsResources) Object.assign(r.properties, facts.get(r.account) ?? {});
   }
 }
 

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { accountResources } from '../../engine/evaluate.js';
 import { parseEstate } from '../../estate/load-estate.js';
 import type { Estate, Resource } from '../../estate/types.js';
 import { answer, combineHooks, type Hook, patchOutput, recordCommands } from '../../testing/inject.js';
@@ -247,7 +248,9 @@ describe.skipIf(!RUN)('collectLiveEstate against a real organisation in moto', (
     const derived = parseEstate(structuredClone(estate), 'live.json');
     const role = derived.resources.find((r) => r.id === `arn:aws:iam::${prod}:role/ci-deploy`);
     expect(role?.properties).toMatchObject({ trustedAccounts: [nonprod], trustedAccountsWithoutExternalId: [], externalIdRequired: true, trustsAnyPrincipal: false, serviceLinked: false });
-    const account = (id: string) => derived.resources.find((r) => r.type === 'aws.organizations.account' && r.account === id)?.properties ?? {};
+    const accounts = accountResources(derived);
+    expect(accounts).toHaveLength(derived.accounts.length);
+    const account = (id: string) => accounts.find((r) => r.account === id)?.properties ?? {};
     expect(account(prod).effectiveScps).toEqual(['FullAWSAccess', 'deny-leave-org']);
     expect(account(security).effectiveScps).toEqual(['FullAWSAccess']);
     // The organisation analyzer in security watches every account in eu-west-1; nothing watches us-east-1.
