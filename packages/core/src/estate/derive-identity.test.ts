@@ -190,7 +190,7 @@ describe('deriveIdentityAccountFacts', () => {
     expect(deriveIdentityAccountFacts(estate({ resources: [orgAnalyzer] })).get(PROD)).not.toHaveProperty('regionsWithoutAccessAnalyzer');
   });
 
-  it("lists an account's roles with their trust, without service-linked ones, only where IAM was collected", () => {
+  it("lists an account's roles with their trust, without service-linked ones, and its groups, only where IAM was collected", () => {
     const parsed = parseEstate(
       structuredClone({
         ...estate({}),
@@ -205,6 +205,8 @@ describe('deriveIdentityAccountFacts', () => {
           },
           { type: 'aws.iam.role', id: `arn:aws:iam::${PROD}:role/aws-service-role/rds.amazonaws.com/AWSServiceRoleForRDS`, account: PROD, region: 'global', properties: { path: '/aws-service-role/rds.amazonaws.com/', trustPolicy: null } },
           { type: 'aws.iam.role', id: `arn:aws:iam::${PROD}:role/no-trust-read`, account: PROD, region: 'global', properties: {} },
+          { type: 'aws.iam.group', id: `arn:aws:iam::${PROD}:group/ops/production`, account: PROD, region: 'global', properties: {} },
+          { type: 'aws.iam.group', id: `arn:aws:iam::${PROD}:group/admin`, account: PROD, region: 'global', name: 'admin', properties: {} },
         ],
         coverage: [collected(PROD, 'iam', 'global'), { account: NONPROD, region: 'global', service: 'iam', status: 'denied', reason: 'AccessDenied' }],
       }),
@@ -215,7 +217,9 @@ describe('deriveIdentityAccountFacts', () => {
       { name: 'OrganizationAccountAccessRole', trustedAccounts: [MGMT], trustsAnyPrincipal: false, lastUsedAt: null },
       { name: 'no-trust-read' },
     ]);
+    expect(facts.get(PROD)?.iamGroups).toEqual(['admin', 'production']);
     expect(facts.get(NONPROD)).not.toHaveProperty('iamRoles');
+    expect(facts.get(NONPROD)).not.toHaveProperty('iamGroups');
     expect(facts.get(MGMT)).not.toHaveProperty('iamRoles');
     expect(parsed.resources[1]?.properties.serviceLinked).toBe(true);
   });

@@ -171,7 +171,8 @@ export interface AccountIamRole {
  *   coverage, or when a region not watched could not be read for it or for any other account
  *   (an unread account may hold the organisation's analyzer).
  * - `iamRoles`: the account's IAM roles except service-linked ones, with whom they trust and
- *   when they were last used. Needs collected `iam` coverage for the account.
+ *   when they were last used; `iamGroups`: the names of its IAM groups. Both need collected
+ *   `iam` coverage for the account.
  */
 export function deriveIdentityAccountFacts(estate: Estate): Map<string, Record<string, unknown>> {
   const coverage = new Map<string, CoverageRecord[]>();
@@ -190,12 +191,15 @@ export function deriveIdentityAccountFacts(estate: Estate): Map<string, Record<s
   const orgAnalyzerRegions = new Set<string>();
   const accountAnalyzerRegions = new Map<string, Set<string>>();
   const rolesByAccount = new Map<string, AccountIamRole[]>();
+  const groupsByAccount = new Map<string, Set<string>>();
   for (const r of estate.resources) {
     if (r.type === 'aws.accessanalyzer.analyzer') {
       const p = r.properties;
       if (p.status !== 'ACTIVE' || typeof p.analyzerType !== 'string' || !EXTERNAL_ACCESS_ANALYZERS.has(p.analyzerType)) continue;
       if (p.analyzerType === 'ORGANIZATION') orgAnalyzerRegions.add(r.region);
       else addTo(accountAnalyzerRegions, r.account, r.region);
+    } else if (r.type === 'aws.iam.group') {
+      addTo(groupsByAccount, r.account, r.name ?? r.id.replace(/^.*:group\/(?:.*\/)?/, ''));
     } else if (r.type === 'aws.iam.role') {
       if (isServiceLinkedRole(r.properties)) continue;
       let list = rolesByAccount.get(r.account);
@@ -225,6 +229,7 @@ export function deriveIdentityAccountFacts(estate: Estate): Map<string, Record<s
     const iamRecords = recordsOf(account.id, 'iam');
     if (iamRecords.length > 0 && iamRecords.every((c) => c.status === 'collected')) {
       facts.iamRoles = [...(rolesByAccount.get(account.id) ?? [])].sort((a, b) => cmp(a.name, b.name));
+      facts.iamGroups = sorted(groupsByAccount.get(account.id) ?? []);
     }
     out.set(account.id, facts);
   }
