@@ -85,6 +85,22 @@ describe('roleTrust', () => {
   });
 });
 
+describe('role trust in a plan', () => {
+  it('is known only after apply when the trust policy is', () => {
+    const parsed = parseEstate(
+      {
+        schemaVersion: 1,
+        organization: { managementAccountId: '111111111111' },
+        accounts: [],
+        resources: [{ type: 'aws.iam.role', id: 'tf:aws_iam_role.ci', account: OWN, region: 'global', properties: {}, unknown: ['trustPolicy'] }],
+        coverage: [],
+      },
+      'plan.json',
+    );
+    expect(parsed.resources[0]?.unknown).toEqual(expect.arrayContaining(['trustPolicy', 'trustedAccounts', 'oidcSubjects']));
+  });
+});
+
 describe('ancestorsOf', () => {
   it('lists the root and every OU above and at an account', () => {
     expect(ancestorsOf('/')).toEqual(['/']);

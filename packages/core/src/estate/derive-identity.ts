@@ -28,6 +28,18 @@ export interface RoleTrust {
   trustsAnyPrincipal: boolean;
 }
 
+/** The properties roleTrust derives, known only after apply when the trust policy is. */
+export const ROLE_TRUST_FACTS: readonly (keyof RoleTrust)[] = [
+  'trustedAccounts',
+  'trustedAccountsWithoutExternalId',
+  'trustedServices',
+  'federatedPrincipals',
+  'externalIdRequired',
+  'oidcSubjects',
+  'oidcWithoutSubject',
+  'trustsAnyPrincipal',
+];
+
 interface Statement {
   Effect?: unknown;
   Principal?: unknown;
