@@ -4,6 +4,7 @@ export * from './estate/types.js';
 export * from './estate/resource-types.js';
 export { parseArn, accountOfPrincipal, isAccountId } from './estate/arn.js';
 export { deriveFacts, admittedByKeyPolicy } from './estate/derive.js';
+export { roleTrust, deriveIdentityAccountFacts, ancestorsOf, isServiceLinkedRole, type RoleTrust, type AccountIamRole } from './estate/derive-identity.js';
 export { loadEstate, parseEstate, estateSchema, describeSchemaError, pointerToPath } from './estate/load-estate.js';
 export { readInputFile, parseJsonText, lineColumnAt } from './io/read-input.js';
 export * from './rules/types.js';

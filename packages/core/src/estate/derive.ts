@@ -1,4 +1,5 @@
 import { accountOfPrincipal, isAccountId, parseArn } from './arn.js';
+import { isServiceLinkedRole, ROLE_TRUST_FACTS, roleTrust } from './derive-identity.js';
 import type { Estate, Resource } from './types.js';
 
 /**
@@ -55,6 +56,12 @@ export function deriveFacts(estate: Estate): void {
         }
         break;
       }
+      case 'aws.iam.role':
+        if (p.serviceLinked === undefined) p.serviceLinked = isServiceLinkedRole(p);
+        if (p.trustPolicy !== undefined && p.trustPolicy !== null) Object.assign(p, roleTrust(p.trustPolicy, r.account));
+        // A planned trust policy known only after apply leaves its derived facts unknown too, not missing.
+        else if (r.unknown?.includes('trustPolicy')) (r as { unknown?: readonly string[] }).unknown = [...r.unknown, ...ROLE_TRUST_FACTS];
+        break;
       default:
         break;
     }

@@ -3,6 +3,7 @@ import { CreateLoginProfileCommand, CreateRoleCommand, CreateUserCommand, Genera
 import { CreateOrganizationCommand, OrganizationsClient } from '@aws-sdk/client-organizations';
 import type { AwsCredentialIdentity } from '@smithy/types';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { accountResources } from '../../engine/evaluate.js';
 import { parseEstate } from '../../estate/load-estate.js';
 import type { Estate, Resource } from '../../estate/types.js';
 import { answer, combineHooks, type Hook, patchOutput, recordCommands } from '../../testing/inject.js';
@@ -249,6 +250,24 @@ describe.skipIf(!RUN)('live collection against moto', () => {
       });
       const analyzer = find(estate, 'aws.accessanalyzer.analyzer', () => true);
       expect(analyzer).toMatchObject({ account: security, region: 'eu-west-1', properties: { analyzerType: 'ORGANIZATION', status: 'ACTIVE', activeFindings: 2 } });
+    });
+
+    it('gives the model what it needs to derive role trust and the account facts', () => {
+      const { management, security, nonprod, prod } = org.accounts;
+      const derived = parseEstate(structuredClone(estate), 'live.json');
+      const role = derived.resources.find((r) => r.id === `arn:aws:iam::${prod}:role/ci-deploy`);
+      expect(role?.properties).toMatchObject({ trustedAccounts: [nonprod], trustedAccountsWithoutExternalId: [], externalIdRequired: true, trustsAnyPrincipal: false, serviceLinked: false });
+      const accounts = accountResources(derived);
+      expect(accounts).toHaveLength(derived.accounts.length);
+      const account = (id: string) => accounts.find((r) => r.account === id)?.properties ?? {};
+      expect(account(prod).effectiveScps).toEqual(['FullAWSAccess', 'deny-leave-org']);
+      expect(account(security).effectiveScps).toEqual(['FullAWSAccess']);
+      // The organisation analyzer in security watches every account in eu-west-1; nothing watches us-east-1.
+      for (const id of [management, security, nonprod, prod]) {
+        expect(account(id)).toMatchObject({ accessAnalyzerRegions: ['eu-west-1'], regionsWithoutAccessAnalyzer: ['us-east-1'] });
+      }
+      const roles = account(prod).iamRoles as { name: string; trustedAccounts?: string[] }[];
+      expect(roles.find((r) => r.name === 'ci-deploy')?.trustedAccounts).toEqual([nonprod]);
     });
 
     it('records coverage: every service collected for every account and region', () => {
