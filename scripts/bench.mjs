@@ -84,9 +84,12 @@ async function generate() {
     const retention = rand() < 0.05 ? pick([1, 7]) : prod ? 35 : pick([3, 7]);
     let r;
     switch (type) {
-      case 'aws.iam.user':
-        r = { arn: `arn:aws:iam::${a.id}:user/${k}`, region: 'global', properties: { consolePassword: rand() > 0.4, mfaDevices: rand() > 0.03 ? [{ serial: `arn:aws:iam::${a.id}:mfa/${k}`, kind: 'virtual' }] : [], accessKeys: [{ id: `AKIA${String(i).padStart(16, '0')}`, status: 'Active', createdAt: '2026-01-01T00:00:00Z', lastUsedAt: '2026-11-20T00:00:00Z' }], groups: ['engineers'], attachedPolicies: [], inlinePolicies: [], createdAt: '2025-06-01T00:00:00Z' } };
+      case 'aws.iam.user': {
+        // Keys are rotated: most are younger than 90 days, a few are stale.
+        const keyCreated = new Date(Date.parse('2026-11-22T00:00:00Z') - Math.floor((rand() < 0.04 ? 100 + rand() * 300 : rand() * 85) * 86400000)).toISOString();
+        r = { arn: `arn:aws:iam::${a.id}:user/${k}`, region: 'global', properties: { consolePassword: rand() > 0.4, mfaDevices: rand() > 0.03 ? [{ serial: `arn:aws:iam::${a.id}:mfa/${k}`, kind: 'virtual' }] : [], accessKeys: [{ id: `AKIA${String(i).padStart(16, '0')}`, status: 'Active', createdAt: keyCreated, lastUsedAt: '2026-11-20T00:00:00Z' }], groups: ['engineers'], attachedPolicies: [], inlinePolicies: [], createdAt: '2025-06-01T00:00:00Z' } };
         break;
+      }
       case 'aws.ec2.instance':
         r = { arn: `arn:aws:ec2:${region}:${a.id}:instance/i-${i.toString(16).padStart(17, '0')}`, properties: { state: 'running', instanceType: pick(['t3.micro', 'm6g.large', 'c7g.xlarge']), securityGroups: [`sg-${i % 5000}`], subnetId: `subnet-${i % 3000}` } };
         break;
@@ -146,7 +149,7 @@ function measure(args) {
   return { seconds, rssMb: Math.round(Number(rss) / 1024), status: run.status };
 }
 
-const want = 'bench-v3';
+const want = 'bench-v4';
 const marker = new URL('estate.version', dir);
 if (!existsSync(estateFile) || !existsSync(marker) || readFileSync(marker, 'utf8') !== want) {
   process.stdout.write('generating the synthetic estate …\n');
