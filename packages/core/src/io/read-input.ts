@@ -80,3 +80,20 @@ export function lineColumnAt(text: string, offset: number): { line: number; colu
   }
   return { line, column: offset - lineStart + 1 };
 }
+
+/**
+ * Line numbers for offsets visited in increasing order, each newline looked at once: the
+ * way to number many matches in a large text (a minified plan has no newline at all).
+ */
+export function lineTracker(text: string, from = 0): (offset: number) => number {
+  let line = 1;
+  for (let i = text.indexOf('\n'); i !== -1 && i < from; i = text.indexOf('\n', i + 1)) line++;
+  let nextNewline = text.indexOf('\n', from);
+  return (offset) => {
+    while (nextNewline !== -1 && nextNewline < offset) {
+      line++;
+      nextNewline = text.indexOf('\n', nextNewline + 1);
+    }
+    return line;
+  };
+}

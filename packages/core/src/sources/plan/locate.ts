@@ -1,3 +1,4 @@
+import { lineTracker } from '../../io/read-input.js';
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { planFileOf } from './load-plan.js';
@@ -94,12 +95,9 @@ function scanDir(dir: string, repoRoot: string): Blocks {
     if (!statSync(path).isFile()) continue;
     const text = readFileSync(path, 'utf8');
     const file = toPosix(relative(repoRoot, path));
-    let line = 1;
-    let last = 0;
+    const lineOf = lineTracker(text);
     for (const match of text.matchAll(BLOCK)) {
-      for (let i = text.indexOf('\n', last); i !== -1 && i < match.index; i = text.indexOf('\n', i + 1)) line++;
-      last = match.index;
-      const location = { file, line };
+      const location = { file, line: lineOf(match.index) };
       if (match[1] === 'resource' && match[3] !== undefined) {
         const key = `${match[2]}.${match[3]}`;
         if (!blocks.resources.has(key)) blocks.resources.set(key, location);
@@ -118,13 +116,12 @@ function addressLines(text: string): Map<string, number> {
   if (start === -1) return lines;
   const pattern = /"address"\s*:\s*"((?:[^"\\]|\\.)*)"/g;
   pattern.lastIndex = start;
-  let line = 1;
-  for (let i = text.indexOf('\n'); i !== -1 && i < start; i = text.indexOf('\n', i + 1)) line++;
-  let last = start;
+  // Each newline is looked at once: a minified plan has none, and searching to its end once
+  // per resource was quadratic.
+  const lineOf = lineTracker(text, start);
   let match: RegExpExecArray | null;
   while ((match = pattern.exec(text)) !== null) {
-    for (let i = text.indexOf('\n', last); i !== -1 && i < match.index; i = text.indexOf('\n', i + 1)) line++;
-    last = match.index;
+    const line = lineOf(match.index);
     let address: string;
     try {
       address = JSON.parse(`"${match[1] ?? ''}"`) as string;
