@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import {
   OrglintError,
   loadEstate,
-  loadPlan,
+  parsePlanText,
   locatePlanResources,
   overlayPlan,
   parseEstate,
@@ -140,14 +140,15 @@ function overlay(file: string, options: SourceOptions, policy: Policy, io: Io, b
   if (options.environment !== undefined && !policy.environments.some((e) => e.name === options.environment)) {
     throw new OrglintError('invalid-argument', `--environment "${options.environment}" is not an environment of ${policy.file}; use one of ${policy.environments.map((e) => e.name).join(', ')}.`);
   }
-  const plan = loadPlan(file);
+  const planText = readInputFile(file, 'terraform plan');
+  const plan = parsePlanText(planText, file);
   const target = resolvePlanTarget(plan, {
     file,
     ...(options.account ? { account: options.account } : {}),
     ...(options.environment ? { environment: options.environment } : {}),
     ...(baseEstate ? { baseEstate } : {}),
   });
-  const locations = locatePlanResources(plan, options.sourceDir, { repoRoot: io.cwd, planFile: file });
+  const locations = locatePlanResources(plan, options.sourceDir, { repoRoot: io.cwd, planFile: file, planText });
   const planned = planToResources(plan, { target, file, locations, ...(baseEstate ? { baseEstate } : {}) });
   const estate = overlayPlan(baseEstate, planned, target);
   return {
