@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
-import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
-import addFormats from 'ajv-formats';
+import type { ErrorObject, ValidateFunction } from 'ajv/dist/2020.js';
 import { OrglintError } from '../errors.js';
 import { parseJsonText, readInputFile } from '../io/read-input.js';
 import { deriveFacts } from './derive.js';
+import { validate as generatedValidate } from '../../generated/estate-validator.js';
 import { ESTATE_SCHEMA_VERSION, type Estate, type Resource } from './types.js';
 
 /** The estate JSON Schema, as published in `schemas/estate.schema.json`. */
@@ -11,16 +11,8 @@ export const estateSchema: Record<string, unknown> = JSON.parse(
   readFileSync(new URL('../../schemas/estate.schema.json', import.meta.url), 'utf8'),
 ) as Record<string, unknown>;
 
-let validator: ValidateFunction | undefined;
-
-function estateValidator(): ValidateFunction {
-  if (!validator) {
-    const ajv = new Ajv2020({ discriminator: true, allErrors: false, strict: false });
-    (addFormats as unknown as (a: Ajv2020) => void)(ajv);
-    validator = ajv.compile(estateSchema);
-  }
-  return validator;
-}
+/** The estate validator, precompiled from the schema (see estate-validator.ts). */
+const estateValidator = generatedValidate as unknown as ValidateFunction;
 
 /** Reads, validates and derives an estate file. */
 export function loadEstate(file: string): Estate {
@@ -40,7 +32,7 @@ export function parseEstate(document: unknown, file: string): Estate {
       `${file}: schemaVersion is ${JSON.stringify(version)}, but this orglint reads estate schemaVersion ${ESTATE_SCHEMA_VERSION}; produce the file again with \`orglint collect\` from this version.`,
     );
   }
-  const validate = estateValidator();
+  const validate = estateValidator;
   if (!validate(document)) {
     throw new OrglintError('schema-violation', `${file}: ${describeSchemaError(validate.errors ?? [], document)}`, {
       position: { file },
