@@ -13,7 +13,11 @@ import {
   type Estate,
   type LiveProgress,
   type Policy,
+  type ScanResult,
+  scan,
 } from '@orglint/core';
+import { loadCatalogue } from '@orglint/rules';
+import { VERSION } from './version.js';
 import type { Io } from './commands/scan.js';
 
 /** The options every command that reads an estate shares. */
@@ -157,4 +161,19 @@ function overlay(file: string, options: SourceOptions, policy: Policy, io: Io, b
     onlyPlanned: options.all !== true,
     ...(target.environment ? { environmentOverrides: new Map([[target.account, target.environment]]) } : {}),
   };
+}
+
+/** Scans what a source produced with the built-in catalogue: the one call behind scan and evidence. */
+export function scanSource(source: LoadedSource, policy: Policy, now: Date, estateSha256?: string): ScanResult {
+  return scan({
+    estate: source.estate,
+    ...(source.file ? { estateFile: source.file } : {}),
+    ...(estateSha256 ? { estateSha256 } : {}),
+    ...(source.environmentOverrides ? { environmentOverrides: source.environmentOverrides } : {}),
+    ...(source.onlyPlanned ? { onlyPlanned: true } : {}),
+    policy,
+    catalogue: loadCatalogue(),
+    now,
+    toolVersion: VERSION,
+  });
 }

@@ -2,15 +2,12 @@ import {
   buildEvidenceBundle,
   loadPolicy,
   renderReport,
-  scan,
   verifyEvidenceBundle,
   writeEvidenceBundle,
   OrglintError,
 } from '@orglint/core';
-import { loadCatalogue } from '@orglint/rules';
 import { EXIT } from '../exit-codes.js';
-import { VERSION } from '../version.js';
-import { loadSource, sha256Of, type SourceOptions } from '../source.js';
+import { loadSource, scanSource, sha256Of, type SourceOptions } from '../source.js';
 import { clockFrom, parseWarnExpiring, type Io } from './scan.js';
 
 export interface EvidenceOptions extends SourceOptions {
@@ -28,17 +25,7 @@ export async function runEvidence(options: EvidenceOptions, io: Io): Promise<num
   const policy = loadPolicy(options.policy);
   const source = await loadSource(options, policy, io, () => now, true);
   const estateText = source.text?.() ?? `${JSON.stringify(source.estate, null, 2)}\n`;
-  const result = scan({
-    estate: source.estate,
-    ...(source.file ? { estateFile: source.file } : {}),
-    estateSha256: sha256Of(estateText),
-    ...(source.environmentOverrides ? { environmentOverrides: source.environmentOverrides } : {}),
-    ...(source.onlyPlanned ? { onlyPlanned: true } : {}),
-    policy,
-    catalogue: loadCatalogue(),
-    now,
-    toolVersion: VERSION,
-  });
+  const result = scanSource(source, policy, now, sha256Of(estateText));
   const render = { color: false, includePasses: true, baseDir: io.cwd, warnExpiringDays };
   const files = buildEvidenceBundle({
     result,

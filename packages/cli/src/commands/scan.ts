@@ -7,7 +7,6 @@ import {
   SEVERITIES,
   loadPolicy,
   renderReport,
-  scan,
   severityRank,
   type BaselineDiff,
   type ReportFormat,
@@ -15,11 +14,9 @@ import {
   type ScanResult,
   type Severity,
 } from '@orglint/core';
-import { loadCatalogue } from '@orglint/rules';
 import { EXIT } from '../exit-codes.js';
 import { writeOutputs, type PlannedOutput } from '../output.js';
-import { loadSource, type SourceOptions } from '../source.js';
-import { VERSION } from '../version.js';
+import { loadSource, scanSource, type SourceOptions } from '../source.js';
 
 export const FORMATS: readonly ReportFormat[] = ['text', 'json', 'sarif', 'junit', 'markdown'];
 
@@ -120,16 +117,7 @@ export async function runScan(options: ScanOptions, io: Io): Promise<number> {
   const policy = loadPolicy(options.policy);
   const baselineText = options.baseline === undefined ? undefined : readInputFile(options.baseline, 'baseline');
   const source = await loadSource(options, policy, io, () => now);
-  const result = scan({
-    estate: source.estate,
-    ...(source.file ? { estateFile: source.file } : {}),
-    ...(source.environmentOverrides ? { environmentOverrides: source.environmentOverrides } : {}),
-    ...(source.onlyPlanned ? { onlyPlanned: true } : {}),
-    policy,
-    catalogue: loadCatalogue(),
-    now,
-    toolVersion: VERSION,
-  });
+  const result = scanSource(source, policy, now);
   const diff = baselineText === undefined || options.baseline === undefined ? undefined : compareWithBaseline(result, baselineText, options.baseline);
   const outputs = renderAll(result, pairs, { includePasses: options.includePasses === true, baseDir: io.cwd, warnExpiringDays, ...(diff ? { diff } : {}) }, io);
   writeOutputs(outputs, io.stdout);

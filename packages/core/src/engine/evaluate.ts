@@ -5,7 +5,6 @@ import { hash } from 'node:crypto';
 import type { AppliedWaiver, Result, ResultResource, Status } from '../model.js';
 import type { ActiveRule } from '../policy/resolve.js';
 import type { Waiver } from '../policy/types.js';
-import type { Failure } from './condition.js';
 import { compileMessage } from './message.js';
 import type { AccountView, EvalContext, Relations } from './context.js';
 import { globToRegExp } from './glob.js';

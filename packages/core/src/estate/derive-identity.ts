@@ -1,3 +1,4 @@
+import { parsePolicyDocument } from './policy-document.js';
 import { accountOfPrincipal, isAccountId, parseArn } from './arn.js';
 import type { CoverageRecord, Estate, Resource } from './types.js';
 
@@ -52,7 +53,7 @@ interface Statement {
  * can only make a finding stricter.
  */
 export function roleTrust(policy: unknown, ownerAccount: string): RoleTrust {
-  const doc = typeof policy === 'string' ? parsePolicyText(policy) : policy;
+  const doc = typeof policy === 'string' ? parsePolicyDocument(policy) : policy;
   const statements = asArray((doc as { Statement?: unknown } | null)?.Statement) as Statement[];
   const trusted = new Set<string>();
   const withoutExternalId = new Set<string>();
@@ -287,23 +288,4 @@ function sorted(values: Iterable<string>): string[] {
 
 function cmp(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
-}
-
-function parsePolicyText(text: string): unknown {
-  for (const candidate of [text, safeDecode(text)]) {
-    try {
-      return JSON.parse(candidate);
-    } catch {
-      // try the URL-decoded form next
-    }
-  }
-  return null;
-}
-
-function safeDecode(text: string): string {
-  try {
-    return decodeURIComponent(text);
-  } catch {
-    return text;
-  }
 }

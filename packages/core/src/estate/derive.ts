@@ -1,3 +1,4 @@
+import { parsePolicyDocument } from './policy-document.js';
 import { accountOfPrincipal, isAccountId, parseArn } from './arn.js';
 import { isServiceLinkedRole, ROLE_TRUST_FACTS, roleTrust } from './derive-identity.js';
 import type { Estate, Resource } from './types.js';
@@ -91,7 +92,7 @@ export function admittedByKeyPolicy(
   policy: unknown,
   ownerAccount: string,
 ): { admittedAccounts: string[]; admitsAnyAccount: boolean } {
-  const doc = typeof policy === 'string' ? safeParse(policy) : policy;
+  const doc = typeof policy === 'string' ? parsePolicyDocument(policy) : policy;
   const statements = asArray((doc as { Statement?: unknown } | null)?.Statement) as Statement[];
   const admitted = new Set<string>();
   let any = false;
@@ -136,12 +137,4 @@ function accountsInCondition(condition: unknown): string[] {
 function asArray(value: unknown): unknown[] {
   if (value === undefined || value === null) return [];
   return Array.isArray(value) ? value : [value];
-}
-
-function safeParse(text: string): unknown {
-  try {
-    return JSON.parse(decodeURIComponent(text));
-  } catch {
-    return null;
-  }
 }

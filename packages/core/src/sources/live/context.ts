@@ -1,3 +1,4 @@
+import { parsePolicyDocument } from '../../estate/policy-document.js';
 import pLimit from 'p-limit';
 import type { CoverageRecord, CoverageStatus, Resource } from '../../estate/types.js';
 import type { ResourceType } from '../../estate/resource-types.js';
@@ -133,27 +134,6 @@ export function iso(date: Date | string | undefined | null): string | undefined 
   return Number.isNaN(d.getTime()) ? undefined : d.toISOString();
 }
 
-/** Parses a policy document that AWS may return URL-encoded (IAM) or plain (KMS, moto). */
-export function parsePolicyDocument(doc: string | undefined | null): Record<string, unknown> | null {
-  if (doc === undefined || doc === null || doc === '') return null;
-  for (const text of [doc, safeDecode(doc)]) {
-    try {
-      const parsed: unknown = JSON.parse(text);
-      if (parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed)) return parsed as Record<string, unknown>;
-    } catch {
-      // try the decoded form
-    }
-  }
-  return null;
-}
-
-function safeDecode(text: string): string {
-  try {
-    return decodeURIComponent(text);
-  } catch {
-    return text;
-  }
-}
 
 /** Maps items with at most `limit` calls in flight, keeping the input order. */
 export async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
@@ -167,3 +147,5 @@ export async function allPages<T>(pages: AsyncIterable<T>): Promise<T[]> {
   for await (const page of pages) out.push(page);
   return out;
 }
+
+export { parsePolicyDocument };

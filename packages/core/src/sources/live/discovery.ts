@@ -1,7 +1,6 @@
 import {
   DescribeOrganizationCommand,
   DescribePolicyCommand,
-  ListTagsForResourceCommand,
   OrganizationsClient,
   paginateListAccounts,
   paginateListAccountsForParent,
