@@ -49,3 +49,4 @@ export { collectLiveEstate, LIVE_SERVICES } from './sources/live/collect.js';
 export type { LiveCollectOptions, LiveCollection, LiveProgress, ClientTarget, CoverageCounts } from './sources/live/types.js';
 export { iamActionFor } from './sources/live/iam-actions.js';
 export { DEFAULT_ROLE_NAME } from './sources/live/runtime.js';
+export { deriveInfrastructureFacts, deriveAccountFacts } from './estate/derive-infra.js';

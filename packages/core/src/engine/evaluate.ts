@@ -1,4 +1,5 @@
 import { hash } from 'node:crypto';
+import { deriveAccountFacts } from '../estate/derive-infra.js';
 import { RESOURCE_TYPES, type ResourceType } from '../estate/resource-types.js';
 import type { CoverageRecord, Estate, Resource } from '../estate/types.js';
 import type { AppliedWaiver, Result, ResultResource, Status } from '../model.js';
@@ -30,18 +31,28 @@ export interface Evaluation {
   readonly waiverMatches: number[];
 }
 
-/** Synthesises the organisation's accounts as resources, so account rules are rules like any other. */
+/**
+ * The organisation's accounts as resources, so account rules are rules like any other: the
+ * account's resource from the estate when a source listed one (live collection does), otherwise
+ * a synthetic one; each with the per-account facts derived from other resources.
+ */
 export function accountResources(estate: Estate): Resource[] {
-  return estate.accounts.map((a) => ({
-    type: 'aws.organizations.account',
-    id: a.id,
-    arn: `arn:aws:organizations::${estate.organization.managementAccountId}:account/${estate.organization.id ?? 'o-unknown'}/${a.id}`,
-    account: a.id,
-    region: 'global',
-    name: a.name,
-    ...(a.tags ? { tags: a.tags } : {}),
-    properties: { ouPath: a.ouPath, ...(a.email ? { email: a.email } : {}), ...(a.status ? { status: a.status } : {}) },
-  }));
+  const facts = deriveAccountFacts(estate);
+  const listed = new Map<string, Resource>();
+  for (const r of estate.resources) if (r.type === 'aws.organizations.account' && !listed.has(r.account)) listed.set(r.account, r);
+  return estate.accounts.map((a) => {
+    const base: Resource = listed.get(a.id) ?? {
+      type: 'aws.organizations.account',
+      id: a.id,
+      arn: `arn:aws:organizations::${estate.organization.managementAccountId}:account/${estate.organization.id ?? 'o-unknown'}/${a.id}`,
+      account: a.id,
+      region: 'global',
+      name: a.name,
+      ...(a.tags ? { tags: a.tags } : {}),
+      properties: { ouPath: a.ouPath, ...(a.email ? { email: a.email } : {}), ...(a.status ? { status: a.status } : {}) },
+    };
+    return { ...base, properties: { ...base.properties, ...facts.get(a.id) } };
+  });
 }
 
 /**
@@ -52,7 +63,10 @@ export function accountResources(estate: Estate): Resource[] {
 export function evaluate(input: EvaluateInput): Evaluation {
   const { estate, accounts } = input;
   const byType = new Map<string, Resource[]>();
-  for (const r of [...estate.resources, ...accountResources(estate)]) {
+  const accountIds = new Set(estate.accounts.map((a) => a.id));
+  // An account listed as a resource is judged once, through accountResources.
+  const listed = estate.resources.filter((r) => r.type !== 'aws.organizations.account' || !accountIds.has(r.account));
+  for (const r of [...listed, ...accountResources(estate)]) {
     let list = byType.get(r.type);
     if (!list) byType.set(r.type, (list = []));
     list.push(r);

@@ -1,4 +1,5 @@
 import { accountOfPrincipal, isAccountId, parseArn } from './arn.js';
+import { deriveInfrastructureFacts } from './derive-infra.js';
 import type { Estate, Resource } from './types.js';
 
 /**
@@ -51,6 +52,8 @@ export function deriveFacts(estate: Estate): void {
         break;
     }
   }
+  // Logging, resilience, network and cost facts (trail buckets, VPC zones, security group sources, budgets).
+  deriveInfrastructureFacts(estate);
 }
 
 /** The account that owns a key named by ARN, key id or alias (a bare id lives in the resource's own account). */
