@@ -189,7 +189,7 @@ function push(map: Map<string, Resource[]>, key: string, r: Resource): void {
 function trailSummary(t: Resource): Props {
   const p = t.properties;
   const out: Props = { id: t.id, account: t.account, name: t.name ?? t.id };
-  for (const key of ['isOrganizationTrail', 'isMultiRegionTrail', 'logFileValidation', 'isLogging', 's3BucketName', 's3BucketAccount', 's3BucketExpirationDays']) {
+  for (const key of ['isOrganizationTrail', 'isMultiRegionTrail', 'logFileValidation', 'isLogging', 'managementEvents', 's3BucketName', 's3BucketAccount', 's3BucketExpirationDays']) {
     if (p[key] !== undefined) out[key] = p[key];
   }
   return out;
