@@ -4,6 +4,7 @@ process.exitCode = await main(process.argv.slice(2), {
   stdout: (t) => process.stdout.write(t),
   stderr: (t) => process.stderr.write(t),
   stdoutIsTty: false,
+  stderrIsTty: false,
   env: process.env,
   cwd: process.cwd(),
 });

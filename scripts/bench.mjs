@@ -52,9 +52,12 @@ async function generate() {
   await write(`"accounts":${JSON.stringify(accounts)},"resources":[`);
   const types = ['aws.iam.user', 'aws.iam.user', 'aws.ec2.instance', 'aws.ec2.instance', 'aws.s3.bucket', 'aws.rds.instance', 'aws.kms.key', 'aws.rds.snapshot', 'aws.lambda.function', 'aws.ecr.repository', 'aws.rds.cluster'];
   const classes = ['synthetic', 'sanitized', 'customer', 'internal'];
+  // Collected estates list resources in (type, id) order; so does this one.
+  const records = [];
   let n = 0;
   const emit = async (r) => {
-    await write((n++ === 0 ? '' : ',') + JSON.stringify(r));
+    n++;
+    records.push(r);
   };
   for (const a of accounts) {
     await emit({ type: 'aws.iam.root', id: `arn:aws:iam::${a.id}:root`, arn: `arn:aws:iam::${a.id}:root`, account: a.id, region: 'global', name: 'root', tags: {}, properties: { mfaEnabled: rand() > 0.05, hardwareMfa: rand() > 0.3, accessKeys: 0 } });
@@ -64,33 +67,44 @@ async function generate() {
     const region = pick(regions);
     const type = pick(types);
     const k = `${type.split('.').pop()}-${i}`;
-    const tags = { 'data-classification': pick(classes), owner: a.tags.owner, service: `svc-${i % 300}`, 'cost-center': a.tags['cost-center'] };
-    const key = `arn:aws:kms:${region}:${pick(accounts).id}:key/${(i * 2654435761 >>> 0).toString(16).padStart(8, '0')}-1111-4222-8333-444455556666`;
+    // Mostly compliant, as real estates are: a few percent of each kind of violation.
+    const prod = a.tags.environment === 'prod';
+    const sameEnv = () => {
+      for (;;) {
+        const b = pick(accounts);
+        if (b.tags.environment === a.tags.environment) return b;
+      }
+    };
+    const dataClass = rand() < 0.03 ? pick(classes) : prod ? 'customer' : pick(['synthetic', 'sanitized']);
+    const tags = { 'data-classification': dataClass, owner: a.tags.owner, service: `svc-${i % 300}`, 'cost-center': a.tags['cost-center'] };
+    const keyAccount = rand() < 0.03 ? pick(accounts).id : a.id;
+    const key = `arn:aws:kms:${region}:${keyAccount}:key/${(i * 2654435761 >>> 0).toString(16).padStart(8, '0')}-1111-4222-8333-444455556666`;
+    const retention = rand() < 0.05 ? pick([1, 7]) : prod ? 35 : pick([3, 7]);
     let r;
     switch (type) {
       case 'aws.iam.user':
-        r = { arn: `arn:aws:iam::${a.id}:user/${k}`, region: 'global', properties: { consolePassword: rand() > 0.4, mfaDevices: rand() > 0.1 ? [{ serial: `arn:aws:iam::${a.id}:mfa/${k}`, kind: 'virtual' }] : [], accessKeys: [{ id: `AKIA${String(i).padStart(16, '0')}`, status: 'Active', createdAt: '2026-01-01T00:00:00Z', lastUsedAt: '2026-11-20T00:00:00Z' }], groups: ['engineers'], attachedPolicies: [], inlinePolicies: [], createdAt: '2025-06-01T00:00:00Z' } };
+        r = { arn: `arn:aws:iam::${a.id}:user/${k}`, region: 'global', properties: { consolePassword: rand() > 0.4, mfaDevices: rand() > 0.03 ? [{ serial: `arn:aws:iam::${a.id}:mfa/${k}`, kind: 'virtual' }] : [], accessKeys: [{ id: `AKIA${String(i).padStart(16, '0')}`, status: 'Active', createdAt: '2026-01-01T00:00:00Z', lastUsedAt: '2026-11-20T00:00:00Z' }], groups: ['engineers'], attachedPolicies: [], inlinePolicies: [], createdAt: '2025-06-01T00:00:00Z' } };
         break;
       case 'aws.ec2.instance':
         r = { arn: `arn:aws:ec2:${region}:${a.id}:instance/i-${i.toString(16).padStart(17, '0')}`, properties: { state: 'running', instanceType: pick(['t3.micro', 'm6g.large', 'c7g.xlarge']), securityGroups: [`sg-${i % 5000}`], subnetId: `subnet-${i % 3000}` } };
         break;
       case 'aws.s3.bucket': {
-        const dest = pick(accounts);
-        r = { arn: `arn:aws:s3:::bench-${k}`, properties: { replicationRules: rand() > 0.8 ? [{ id: 'r1', status: 'Enabled', destinationBucket: `arn:aws:s3:::bench-replica-${i}`, destinationAccount: dest.id, prefix: pick(['', 'exports/', 'public-datasets/']) }] : [], encryption: { algorithm: 'aws:kms', kmsKeyId: key }, expirationDays: null } };
+        const dest = rand() < 0.05 ? pick(accounts) : sameEnv();
+        r = { arn: `arn:aws:s3:::bench-${k}`, properties: { replicationRules: rand() > 0.9 ? [{ id: 'r1', status: 'Enabled', destinationBucket: `arn:aws:s3:::bench-replica-${i}`, destinationAccount: dest.id, prefix: pick(['', 'exports/', 'public-datasets/']) }] : [], encryption: { algorithm: 'aws:kms', kmsKeyId: key }, expirationDays: null } };
         break;
       }
       case 'aws.rds.instance':
-        r = { arn: `arn:aws:rds:${region}:${a.id}:db:${k}`, properties: { engine: 'postgres', instanceClass: 'db.m6g.large', backupRetentionDays: pick([1, 3, 7, 14, 35]), multiAz: rand() > 0.5, storageEncrypted: true, kmsKeyId: key, clusterId: null, publiclyAccessible: false } };
+        r = { arn: `arn:aws:rds:${region}:${a.id}:db:${k}`, properties: { engine: 'postgres', instanceClass: 'db.m6g.large', backupRetentionDays: retention, multiAz: rand() > 0.5, storageEncrypted: true, kmsKeyId: key, clusterId: null, publiclyAccessible: false } };
         break;
       case 'aws.rds.cluster':
-        r = { arn: `arn:aws:rds:${region}:${a.id}:cluster:${k}`, properties: { engine: 'aurora-postgresql', backupRetentionDays: pick([1, 7, 35]), multiAz: true, storageEncrypted: true, kmsKeyId: key } };
+        r = { arn: `arn:aws:rds:${region}:${a.id}:cluster:${k}`, properties: { engine: 'aurora-postgresql', backupRetentionDays: retention, multiAz: true, storageEncrypted: true, kmsKeyId: key } };
         break;
       case 'aws.rds.snapshot':
-        r = { arn: `arn:aws:rds:${region}:${a.id}:snapshot:${k}`, properties: { sourceArn: `arn:aws:rds:${region}:${a.id}:db:db-${i}`, sharedWith: rand() > 0.9 ? [pick(accounts).id] : [], encrypted: true, kmsKeyId: key } };
+        r = { arn: `arn:aws:rds:${region}:${a.id}:snapshot:${k}`, properties: { sourceArn: `arn:aws:rds:${region}:${a.id}:db:db-${i}`, sharedWith: rand() < 0.03 ? [pick(accounts).id] : rand() < 0.1 ? [sameEnv().id] : [], encrypted: true, kmsKeyId: key } };
         break;
       case 'aws.kms.key': {
-        const other = pick(accounts).id;
-        r = { arn: `arn:aws:kms:${region}:${a.id}:key/${k}`, properties: { manager: rand() > 0.2 ? 'CUSTOMER' : 'AWS', state: 'Enabled', rotationEnabled: true, policy: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${a.id}:root` }, Action: 'kms:*', Resource: '*' }, ...(rand() > 0.9 ? [{ Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${other}:root` }, Action: 'kms:Decrypt', Resource: '*' }] : [])] } } };
+        const other = rand() < 0.3 ? pick(accounts).id : sameEnv().id;
+        r = { arn: `arn:aws:kms:${region}:${a.id}:key/${k}`, properties: { manager: rand() > 0.2 ? 'CUSTOMER' : 'AWS', state: 'Enabled', rotationEnabled: true, policy: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${a.id}:root` }, Action: 'kms:*', Resource: '*' }, ...(rand() > 0.85 ? [{ Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${other}:root` }, Action: 'kms:Decrypt', Resource: '*' }] : [])] } } };
         break;
       }
       case 'aws.lambda.function':
@@ -101,6 +115,8 @@ async function generate() {
     }
     await emit({ type, id: r.arn, arn: r.arn, account: a.id, region: r.region ?? region, name: k, tags, properties: r.properties });
   }
+  records.sort((a, b) => (a.type < b.type ? -1 : a.type > b.type ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  for (let i = 0; i < records.length; i++) await write((i === 0 ? '' : ',') + JSON.stringify(records[i]));
   await write('],"coverage":');
   const services = ['iam', 'kms', 'rds', 's3', 'ec2', 'ecs', 'eks', 'lambda', 'ecr'];
   const coverage = [];
@@ -128,7 +144,7 @@ function measure(args) {
   return { seconds, rssMb: Math.round(Number(rss) / 1024), status: run.status };
 }
 
-const want = 'bench-v1';
+const want = 'bench-v3';
 const marker = new URL('estate.version', dir);
 if (!existsSync(estateFile) || !existsSync(marker) || readFileSync(marker, 'utf8') !== want) {
   process.stdout.write('generating the synthetic estate …\n');

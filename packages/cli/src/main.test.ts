@@ -13,7 +13,7 @@ const T = ['--timestamp', '2026-11-23T00:00:00Z'];
 async function run(args: string[], env: NodeJS.ProcessEnv = {}) {
   let stdout = '';
   let stderr = '';
-  const code = await main(args, { stdout: (t) => void (stdout += t), stderr: (t) => void (stderr += t), stdoutIsTty: false, env, cwd: root });
+  const code = await main(args, { stdout: (t) => void (stdout += t), stderr: (t) => void (stderr += t), stdoutIsTty: false, stderrIsTty: false, env, cwd: root });
   return { code, stdout, stderr };
 }
 

@@ -45,8 +45,8 @@ export {
   type ManifestEntry,
   type EvidenceVerification,
 } from './evidence/bundle.js';
-export { collectLiveEstate, LIVE_SERVICES } from './sources/live/collect.js';
+// Live collection loads the AWS SDK; it has its own entry point, `@orglint/core/live`, so that
+// scanning a file or a plan never pays for loading it.
 export type { LiveCollectOptions, LiveCollection, LiveProgress, ClientTarget, CoverageCounts } from './sources/live/types.js';
-export { iamActionFor } from './sources/live/iam-actions.js';
-export { DEFAULT_ROLE_NAME } from './sources/live/runtime.js';
+export * from './sources/plan/index.js';
 export { deriveInfrastructureFacts, deriveAccountFacts } from './estate/derive-infra.js';

@@ -114,6 +114,10 @@ export interface ScanResult {
   readonly policy: { readonly file: string; readonly sha256: string };
   readonly estate: { readonly source: EstateSource; readonly file?: string; readonly sha256?: string };
   readonly rules: readonly RuleSummary[];
+  /**
+   * Ordered by rule id; within a rule, coverage gaps first, then by resource type and id.
+   * The order is a function of the input alone, so the same input gives the same bytes.
+   */
   readonly results: readonly Result[];
   /** Every coverage record that is not `collected`. */
   readonly coverageGaps: readonly CoverageRecord[];

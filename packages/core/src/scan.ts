@@ -1,4 +1,5 @@
-import type { Estate, Resource } from './estate/types.js';
+import type { Estate } from './estate/types.js';
+import { isPlannedChange } from './sources/plan/overlay.js';
 import { evaluate } from './engine/evaluate.js';
 import { waiverExpired } from './engine/evaluate.js';
 import { SEVERITIES, STATUSES, type ScanResult, type Severity, type Status, type WaiverStatus } from './model.js';
@@ -23,7 +24,7 @@ export interface ScanInput {
   readonly toolVersion: string;
   /** Accounts whose environment is forced (a plan checked with `--environment`). */
   readonly environmentOverrides?: ReadonlyMap<string, string>;
-  /** Report only resources a terraform plan touches (they are still judged against the whole estate). */
+  /** Report only resources a terraform plan creates, updates or replaces (judged against the whole estate). */
   readonly onlyPlanned?: boolean;
 }
 
@@ -35,7 +36,6 @@ export function scan(input: ScanInput): ScanResult {
   const accounts = buildAccountViews(estate, policy, input.environmentOverrides);
   const environments = new Map(policy.environments.map((e) => [e.name, { ...e.parameters, name: e.name }] as const));
   const special = specialAccountIds(policy, estate) as Record<string, string>;
-  const isPlanned = (r: Resource): boolean => r.origin?.kind === 'plan';
   const { results, waiverMatches } = evaluate({
     estate,
     rules,
@@ -44,7 +44,7 @@ export function scan(input: ScanInput): ScanResult {
     specialAccounts: special,
     waivers: policy.waivers,
     now,
-    ...(input.onlyPlanned ? { report: isPlanned, includeCoverage: false } : {}),
+    ...(input.onlyPlanned ? { report: isPlannedChange, includeCoverage: false } : {}),
   });
 
   const byStatus = Object.fromEntries(STATUSES.map((s) => [s, 0])) as Record<Status, number>;

@@ -10,10 +10,10 @@ import {
 import { loadCatalogue } from '@orglint/rules';
 import { EXIT } from '../exit-codes.js';
 import { VERSION } from '../version.js';
-import { clockFrom, parseWarnExpiring, readEstate, type Io } from './scan.js';
+import { loadSource, sha256Of, type SourceOptions } from '../source.js';
+import { clockFrom, parseWarnExpiring, type Io } from './scan.js';
 
-export interface EvidenceOptions {
-  readonly estate?: string;
+export interface EvidenceOptions extends SourceOptions {
   readonly policy: string;
   readonly output?: string;
   readonly timestamp?: string;
@@ -23,12 +23,22 @@ export interface EvidenceOptions {
 /** Scans and writes the auditor's bundle: every input, every report, and a manifest of hashes. */
 export async function runEvidence(options: EvidenceOptions, io: Io): Promise<number> {
   if (!options.output) throw new OrglintError('invalid-argument', 'evidence needs --output DIR, a new or empty directory for the bundle.');
-  if (!options.estate) throw new OrglintError('invalid-argument', 'evidence needs an input: --estate FILE (an exported estate).');
   const now = clockFrom(options.timestamp);
   const warnExpiringDays = parseWarnExpiring(options.warnExpiring);
   const policy = loadPolicy(options.policy);
-  const { text: estateText, sha256, estate } = readEstate(options.estate);
-  const result = scan({ estate, estateFile: options.estate, estateSha256: sha256, policy, catalogue: loadCatalogue(), now, toolVersion: VERSION });
+  const source = await loadSource(options, policy, io, () => now, true);
+  const estateText = source.text?.() ?? `${JSON.stringify(source.estate, null, 2)}\n`;
+  const result = scan({
+    estate: source.estate,
+    ...(source.file ? { estateFile: source.file } : {}),
+    estateSha256: sha256Of(estateText),
+    ...(source.environmentOverrides ? { environmentOverrides: source.environmentOverrides } : {}),
+    ...(source.onlyPlanned ? { onlyPlanned: true } : {}),
+    policy,
+    catalogue: loadCatalogue(),
+    now,
+    toolVersion: VERSION,
+  });
   const render = { color: false, includePasses: true, baseDir: io.cwd, warnExpiringDays };
   const files = buildEvidenceBundle({
     result,

@@ -1,11 +1,8 @@
-import { createHash } from 'node:crypto';
 import {
   DEFAULT_WARN_EXPIRING_DAYS,
   OrglintError,
   compareWithBaseline,
   expiringWaivers,
-  parseEstate,
-  parseJsonText,
   readInputFile,
   SEVERITIES,
   loadPolicy,
@@ -21,12 +18,12 @@ import {
 import { loadCatalogue } from '@orglint/rules';
 import { EXIT } from '../exit-codes.js';
 import { writeOutputs, type PlannedOutput } from '../output.js';
+import { loadSource, type SourceOptions } from '../source.js';
 import { VERSION } from '../version.js';
 
 export const FORMATS: readonly ReportFormat[] = ['text', 'json', 'sarif', 'junit', 'markdown'];
 
-export interface ScanOptions {
-  readonly estate?: string;
+export interface ScanOptions extends SourceOptions {
   readonly policy: string;
   readonly format: string[];
   readonly output: string[];
@@ -42,6 +39,7 @@ export interface Io {
   readonly stdout: (text: string) => void;
   readonly stderr: (text: string) => void;
   readonly stdoutIsTty: boolean;
+  readonly stderrIsTty: boolean;
   readonly env: NodeJS.ProcessEnv;
   readonly cwd: string;
 }
@@ -102,12 +100,6 @@ export function renderAll(result: ScanResult, pairs: ReturnType<typeof pairOutpu
   }));
 }
 
-/** The estate text as read (for hashing into evidence) and the validated estate. */
-export function readEstate(file: string): { text: string; sha256: string; estate: ReturnType<typeof parseEstate> } {
-  const text = readInputFile(file, 'estate');
-  return { text, sha256: createHash('sha256').update(text).digest('hex'), estate: parseEstate(parseJsonText(text, file, 'estate'), file) };
-}
-
 export function parseWarnExpiring(value: string | undefined): number {
   if (value === undefined) return DEFAULT_WARN_EXPIRING_DAYS;
   const days = Number(value);
@@ -117,7 +109,7 @@ export function parseWarnExpiring(value: string | undefined): number {
   return days;
 }
 
-export function runScan(options: ScanOptions, io: Io): number {
+export async function runScan(options: ScanOptions, io: Io): Promise<number> {
   const failOn = parseFailOn(options.failOn);
   const pairs = pairOutputs(options.format, options.output);
   const now = clockFrom(options.timestamp);
@@ -125,13 +117,19 @@ export function runScan(options: ScanOptions, io: Io): number {
   if (options.failOnNew && !options.baseline) {
     throw new OrglintError('invalid-argument', '--fail-on-new needs --baseline FILE (the JSON report of an earlier run) to know what is new.');
   }
-  if (!options.estate) {
-    throw new OrglintError('invalid-argument', 'scan needs an input: --estate FILE (an exported estate).');
-  }
   const policy = loadPolicy(options.policy);
   const baselineText = options.baseline === undefined ? undefined : readInputFile(options.baseline, 'baseline');
-  const { estate } = readEstate(options.estate);
-  const result = scan({ estate, estateFile: options.estate, policy, catalogue: loadCatalogue(), now, toolVersion: VERSION });
+  const source = await loadSource(options, policy, io, () => now);
+  const result = scan({
+    estate: source.estate,
+    ...(source.file ? { estateFile: source.file } : {}),
+    ...(source.environmentOverrides ? { environmentOverrides: source.environmentOverrides } : {}),
+    ...(source.onlyPlanned ? { onlyPlanned: true } : {}),
+    policy,
+    catalogue: loadCatalogue(),
+    now,
+    toolVersion: VERSION,
+  });
   const diff = baselineText === undefined || options.baseline === undefined ? undefined : compareWithBaseline(result, baselineText, options.baseline);
   const outputs = renderAll(result, pairs, { includePasses: options.includePasses === true, baseDir: io.cwd, warnExpiringDays, ...(diff ? { diff } : {}) }, io);
   writeOutputs(outputs, io.stdout);

@@ -464,11 +464,19 @@ function compileCount(c: Record<string, unknown>, where: string): CompiledCondit
   };
 }
 
-/** Reads a template variable (`resource.name`, `actual`, …) for messages. */
+/** Compiles a path once into a reader for messages; undefined when the value is absent. */
+export function compileReader(text: string, where: string): (ctx: EvalContext) => unknown {
+  const path = compilePath(text, where);
+  return (ctx) => {
+    const v = readPath(ctx, path);
+    return v === MISSING ? undefined : v;
+  };
+}
+
+/** Reads a template variable (`resource.name`, …) once; for hot paths use compileReader. */
 export function readForMessage(ctx: EvalContext, text: string): unknown {
   try {
-    const v = readPath(ctx, compilePath(text, 'message'));
-    return v === MISSING ? undefined : v;
+    return compileReader(text, 'message')(ctx);
   } catch {
     return undefined;
   }

@@ -6,7 +6,7 @@ import type { AppliedWaiver, Result, ResultResource, Status } from '../model.js'
 import type { ActiveRule } from '../policy/resolve.js';
 import type { Waiver } from '../policy/types.js';
 import type { Failure } from './condition.js';
-import { readForMessage } from './condition.js';
+import { compileMessage } from './message.js';
 import type { AccountView, EvalContext, Relations } from './context.js';
 import { globToRegExp } from './glob.js';
 
@@ -62,15 +62,10 @@ export function accountResources(estate: Estate): Resource[] {
  */
 export function evaluate(input: EvaluateInput): Evaluation {
   const { estate, accounts } = input;
-  const byType = new Map<string, Resource[]>();
   const accountIds = new Set(estate.accounts.map((a) => a.id));
   // An account listed as a resource is judged once, through accountResources.
   const listed = estate.resources.filter((r) => r.type !== 'aws.organizations.account' || !accountIds.has(r.account));
-  for (const r of [...listed, ...accountResources(estate)]) {
-    let list = byType.get(r.type);
-    if (!list) byType.set(r.type, (list = []));
-    list.push(r);
-  }
+  const byType = indexByType([...listed, ...accountResources(estate)]);
   const coverage = indexCoverage(estate.coverage);
   const relations: Relations = { account: (id) => accounts.get(id), environment: (name) => input.environments.get(name) };
   const waivers = input.waivers.map((w) => ({ waiver: w, rule: globToRegExp(w.rule), resource: globToRegExp(w.resource) }));
@@ -89,103 +84,145 @@ export function evaluate(input: EvaluateInput): Evaluation {
     return view;
   };
 
-  for (const rule of input.rules) {
-    const inScope = (account: AccountView): boolean =>
-      (!rule.definition.scope?.accountRoles || rule.definition.scope.accountRoles.includes(account.role)) &&
-      (!rule.environments || (account.environment !== null && rule.environments.has(account.environment)));
+  // Per type, what every rule needs of a resource (its account, its summary), computed on first use.
+  const facts = new Map<string, { accounts: (AccountView | undefined)[]; summaries: (ResultResource | undefined)[] }>();
+  const factsOf = (type: string, length: number) => {
+    let f = facts.get(type);
+    if (!f) facts.set(type, (f = { accounts: new Array(length), summaries: new Array(length) }));
+    return f;
+  };
 
+  for (const rule of input.rules) {
+    const roles = rule.definition.scope?.accountRoles;
+    const inScope = (account: AccountView): boolean =>
+      (!roles || roles.includes(account.role)) && (!rule.environments || (account.environment !== null && rule.environments.has(account.environment)));
+
+    const gaps: Result[] = [];
     for (const service of input.includeCoverage === false ? [] : rule.services) {
       for (const account of accounts.values()) {
         if (!inScope(account)) continue;
         const records = coverage.get(`${account.id}\u0000${service}`);
         if (!records) {
-          results.push(coverageResult(rule, account, service, undefined));
+          gaps.push(coverageResult(rule, account, service, undefined));
           continue;
         }
-        for (const record of records) if (record.status !== 'collected') results.push(coverageResult(rule, account, service, record));
+        for (const record of records) if (record.status !== 'collected') gaps.push(coverageResult(rule, account, service, record));
       }
     }
+    gaps.sort((a, b) => cmp(a.resource.id, b.resource.id));
+    for (const gap of gaps) results.push(gap);
 
-    for (const type of rule.types) {
-      for (const resource of byType.get(type) ?? []) {
-        const account = accountOf(resource.account);
+    // One context per rule, its resource fields moved along: no allocation per (rule, resource).
+    const ctx: { -readonly [K in keyof EvalContext]: EvalContext[K] } = {
+      resource: undefined as unknown as Resource,
+      account: undefined as unknown as AccountView,
+      environment: undefined,
+      params: rule.params,
+      policy: { accounts: input.specialAccounts },
+      organization: estate.organization,
+      relations,
+      now: input.now,
+    };
+    const judgeOne = judgeWith(rule, waivers, waiverMatches, input.now);
+    for (const type of [...rule.types].sort()) {
+      const list = byType.get(type) ?? [];
+      const { accounts: accountAt, summaries } = factsOf(type, list.length);
+      for (let i = 0; i < list.length; i++) {
+        const resource = list[i] as Resource;
+        const account = (accountAt[i] ??= accountOf(resource.account));
         if (!inScope(account) || !report(resource)) continue;
-        const ctx: EvalContext = {
-          resource,
-          account,
-          environment: account.environment === null ? undefined : input.environments.get(account.environment),
-          params: rule.params,
-          policy: { accounts: input.specialAccounts },
-          organization: estate.organization,
-          relations,
-          now: input.now,
-        };
-        results.push(judge(rule, ctx, waivers, waiverMatches, input.now));
+        ctx.resource = resource;
+        ctx.account = account;
+        ctx.environment = account.environment === null ? undefined : input.environments.get(account.environment);
+        results.push(judgeOne(ctx, (summaries[i] ??= resourceSummary(resource, account))));
       }
     }
   }
-  results.sort(compareResults);
   return { results, waiverMatches };
 }
 
-function judge(
+/** Resources by type, each list in id order (collected estates already are; others are sorted once). */
+function indexByType(resources: readonly Resource[]): Map<string, Resource[]> {
+  const byType = new Map<string, Resource[]>();
+  for (const r of resources) {
+    let list = byType.get(r.type);
+    if (!list) byType.set(r.type, (list = []));
+    list.push(r);
+  }
+  for (const list of byType.values()) {
+    let sorted = true;
+    for (let i = 1; i < list.length && sorted; i++) sorted = (list[i - 1] as Resource).id <= (list[i] as Resource).id;
+    if (!sorted) list.sort((a, b) => cmp(a.id, b.id));
+  }
+  return byType;
+}
+
+/** The judge of one rule, with everything that does not vary per resource computed once. */
+function judgeWith(
   rule: ActiveRule,
-  ctx: EvalContext,
   waivers: readonly { waiver: Waiver; rule: RegExp; resource: RegExp }[],
   waiverMatches: number[],
   now: number,
-): Result {
-  const base = baseResult(rule, ctx);
-  try {
-    if (rule.when) {
-      const applies = rule.when(ctx);
-      if (applies.state === 'false') return { ...base, status: 'not-applicable', message: `${rule.definition.title}: does not apply to this resource.` };
-      if (applies.state === 'unknown') return errorResult(base, applies.reason, applies.path);
+): (ctx: EvalContext, resource: ResultResource) => Result {
+  const id = rule.definition.id;
+  const passMessage = `${rule.definition.title}.`;
+  const notApplicableMessage = `${rule.definition.title}: does not apply to this resource.`;
+  const messageIds = Object.keys(rule.definition.messages);
+  const defaultMessageId = messageIds[0] ?? 'fail';
+  const messages = new Map(messageIds.map((m) => [m, compileMessage(rule.definition.messages[m] as string, `rule ${id} message ${m}`)]));
+  const titleMessage = (): string => rule.definition.title;
+  const ruleWaivers = waivers.filter((w) => w.rule.test(id));
+  return (ctx, resource) => {
+    const r = ctx.resource;
+    const origin = r.origin;
+    const location = origin?.file ? { file: origin.file, line: origin.line ?? 1, ...(origin.address ? { address: origin.address } : {}) } : undefined;
+    const make = (status: Status, message: string, extra?: Pick<Result, 'messageId' | 'evidence'>): Result => ({
+      ruleId: id,
+      status,
+      severity: rule.severity,
+      resource,
+      environment: ctx.account.environment,
+      ...extra,
+      message,
+      fingerprint: fingerprint(id, r.type, r.id),
+      ...(location ? { location } : {}),
+    });
+    const error = (reason: string, path: string): Result => make('error', `Could not evaluate: ${reason}.`, { messageId: 'couldNotEvaluate', evidence: { path } });
+    try {
+      if (rule.when) {
+        const applies = rule.when(ctx);
+        if (applies.state === 'false') return make('not-applicable', notApplicableMessage);
+        if (applies.state === 'unknown') return error(applies.reason, applies.path);
+      }
+      const verdict = rule.assert(ctx);
+      if (verdict.state === 'true') return make('pass', passMessage);
+      if (verdict.state === 'unknown') return error(verdict.reason, verdict.path);
+      const failure = verdict.failure;
+      const messageId = failure.messageId ?? defaultMessageId;
+      const failed = make('fail', (messages.get(messageId) ?? titleMessage)(ctx, failure), {
+        messageId,
+        evidence: { path: failure.path, ...(failure.actual === undefined ? {} : { actual: failure.actual }), ...(failure.expected === undefined ? {} : { expected: failure.expected }) },
+      });
+      return ruleWaivers.length === 0 ? failed : applyWaiver(failed, r, ruleWaivers, waiverMatches, now);
+    } catch (thrown) {
+      // A rule that throws is a finding about the rule, not a pass; the scan goes on.
+      return error(`the rule failed while evaluating (${(thrown as Error).message})`, 'rule');
     }
-    const verdict = rule.assert(ctx);
-    if (verdict.state === 'true') return { ...base, status: 'pass', message: `${rule.definition.title}.` };
-    if (verdict.state === 'unknown') return errorResult(base, verdict.reason, verdict.path);
-    const failure = verdict.failure;
-    const messageId = failure.messageId ?? Object.keys(rule.definition.messages)[0] ?? 'fail';
-    const failed: Result = {
-      ...base,
-      status: 'fail',
-      messageId,
-      message: renderMessage(rule.definition.messages[messageId] ?? rule.definition.title, ctx, failure),
-      evidence: { path: failure.path, ...(failure.actual === undefined ? {} : { actual: failure.actual }), ...(failure.expected === undefined ? {} : { expected: failure.expected }) },
-    };
-    return applyWaiver(failed, ctx.resource, waivers, waiverMatches, now);
-  } catch (error) {
-    // A rule that throws is a finding about the rule, not a pass; the scan goes on.
-    return errorResult(base, `the rule failed while evaluating (${(error as Error).message})`, 'rule');
-  }
+  };
 }
 
-function baseResult(rule: ActiveRule, ctx: EvalContext): Omit<Result, 'status' | 'message'> {
-  const r = ctx.resource;
-  const resource: ResultResource = {
+function resourceSummary(r: Resource, account: AccountView): ResultResource {
+  return {
     type: r.type,
     id: r.id,
     ...(r.arn ? { arn: r.arn } : {}),
     account: r.account,
-    ...(ctx.account.inOrganization ? { accountName: ctx.account.name } : {}),
+    ...(account.inOrganization ? { accountName: account.name } : {}),
     region: r.region,
     ...(r.name ? { name: r.name } : {}),
   };
-  const origin = r.origin;
-  return {
-    ruleId: rule.definition.id,
-    severity: rule.severity,
-    resource,
-    environment: ctx.account.environment,
-    fingerprint: fingerprint(rule.definition.id, r.type, r.id),
-    ...(origin?.file ? { location: { file: origin.file, line: origin.line ?? 1, ...(origin.address ? { address: origin.address } : {}) } } : {}),
-  };
 }
 
-function errorResult(base: Omit<Result, 'status' | 'message'>, reason: string, path: string): Result {
-  return { ...base, status: 'error', messageId: 'couldNotEvaluate', message: `Could not evaluate: ${reason}.`, evidence: { path } };
-}
 
 function coverageResult(rule: ActiveRule, account: AccountView, service: string, record: CoverageRecord | undefined): Result {
   const region = record?.region ?? (isGlobalService(service) ? 'global' : 'all');
@@ -227,7 +264,6 @@ function applyWaiver(
   now: number,
 ): Result {
   for (const w of waivers) {
-    if (!w.rule.test(result.ruleId)) continue;
     if (!w.resource.test(resource.id) && !(resource.arn && w.resource.test(resource.arn))) continue;
     matches[w.waiver.index] = (matches[w.waiver.index] ?? 0) + 1;
     const expired = waiverExpired(w.waiver.expires, now);
@@ -256,37 +292,6 @@ export function fingerprint(ruleId: string, type: string, id: string): string {
   return hash('sha256', `${ruleId}\n${type}\n${id}`).slice(0, 32);
 }
 
-const TEMPLATE = /\{\{\s*([A-Za-z0-9_.[\]"-]+)\s*\}\}/g;
-
-function renderMessage(template: string, ctx: EvalContext, failure: Failure): string {
-  return template.replace(TEMPLATE, (_, name: string) => {
-    if (name === 'actual') return show(failure.actual);
-    if (name === 'expected') return show(failure.expected);
-    if (name === 'path') return failure.path;
-    return show(readForMessage(ctx, name));
-  });
-}
-
-function show(value: unknown): string {
-  if (value === undefined) return 'unknown';
-  if (value === null) return 'none';
-  if (Array.isArray(value)) return value.length === 0 ? 'none' : value.map(show).join(', ');
-  if (typeof value === 'object') return JSON.stringify(value);
-  return String(value);
-}
-
-const STATUS_ORDER: Record<Status, number> = { fail: 0, error: 1, waived: 2, pass: 3, 'not-applicable': 4 };
-
-function compareResults(a: Result, b: Result): number {
-  return (
-    cmp(a.ruleId, b.ruleId) ||
-    cmp(a.resource.account, b.resource.account) ||
-    cmp(a.resource.region, b.resource.region) ||
-    cmp(a.resource.type, b.resource.type) ||
-    cmp(a.resource.id, b.resource.id) ||
-    STATUS_ORDER[a.status] - STATUS_ORDER[b.status]
-  );
-}
 
 function cmp(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;

@@ -65,6 +65,21 @@ describe('deriveInfrastructureFacts', () => {
     expect(byId(estate, 'vpc-3')?.availabilityZones).toEqual(['eu-west-1c']);
   });
 
+  it('joins planned subnets and groups to their VPC and groups by resource id, and leaves zones known only after apply unknown', () => {
+    const estate = load([
+      { type: 'aws.ec2.vpc', id: 'tf:aws_vpc.main', account: PROD, properties: { isDefault: false } },
+      { type: 'aws.ec2.subnet', id: 'tf:aws_subnet.a', account: PROD, properties: { vpcId: 'tf:aws_vpc.main', availabilityZone: 'eu-west-1a' } },
+      { type: 'aws.ec2.vpc', id: 'tf:aws_vpc.later', account: PROD, properties: { isDefault: false } },
+      { type: 'aws.ec2.subnet', id: 'tf:aws_subnet.b', account: PROD, properties: { vpcId: 'tf:aws_vpc.later' }, unknown: ['availabilityZone'] },
+      { type: 'aws.ec2.security-group', id: 'tf:aws_security_group.app', account: PROD, tags: { tier: 'app' }, properties: { ingress: [] } },
+      { type: 'aws.ec2.security-group', id: 'tf:aws_security_group.db', account: PROD, properties: { ingress: [{ protocol: 'tcp', sourceSecurityGroups: ['tf:aws_security_group.app'] }] } },
+    ]);
+    expect(byId(estate, 'tf:aws_vpc.main')?.availabilityZones).toEqual(['eu-west-1a']);
+    expect(byId(estate, 'tf:aws_vpc.later')).not.toHaveProperty('availabilityZones');
+    expect(estate.resources.find((r) => r.id === 'tf:aws_vpc.later')?.unknown).toEqual(['availabilityZones']);
+    expect(byId(estate, 'tf:aws_security_group.db')?.ingressSources).toEqual([{ groupId: 'tf:aws_security_group.app', tags: { tier: 'app' } }]);
+  });
+
   it('names the tags of every security group that may reach a group or a database', () => {
     const estate = load([
       { type: 'aws.ec2.security-group', id: `arn:aws:ec2:eu-west-1:${PROD}:security-group/sg-lb`, name: 'alb', account: PROD, tags: { tier: 'lb' }, properties: { ingress: [{ protocol: 'tcp', fromPort: 443, toPort: 443, cidrs: ['0.0.0.0/0'] }] } },

@@ -10,6 +10,9 @@ import type { Estate, Resource } from './types.js';
 
 type Props = Record<string, unknown>;
 
+/** Stands for a subnet zone that a plan knows only after apply. */
+const UNKNOWN_ZONE = '\u0000unknown';
+
 /** Per-resource facts; mutates the freshly loaded resources' properties like `deriveFacts`. */
 export function deriveInfrastructureFacts(estate: Estate): void {
   const buckets = new Map<string, Resource>();
@@ -24,16 +27,16 @@ export function deriveInfrastructureFacts(estate: Estate): void {
         buckets.set(`arn:aws:s3:::${name}`, r);
       }
     } else if (r.type === 'aws.ec2.security-group') {
-      const id = shortId(r, 'security-group', 'sg-', r.properties.groupId);
-      if (id) groups.set(id, r);
+      // Rules name a group by its short id (live), or by the resource's id (a planned group).
+      for (const key of [shortId(r, 'security-group', 'sg-', r.properties.groupId), r.id, r.arn]) if (key) groups.set(key, r);
     } else if (r.type === 'aws.ec2.subnet') {
       const vpc = r.properties.vpcId;
-      const zone = r.properties.availabilityZone;
-      if (typeof vpc === 'string' && typeof zone === 'string') {
-        let zones = zonesByVpc.get(vpc);
-        if (!zones) zonesByVpc.set(vpc, (zones = new Set()));
-        zones.add(zone);
-      }
+      if (typeof vpc !== 'string') continue;
+      let zones = zonesByVpc.get(vpc);
+      if (!zones) zonesByVpc.set(vpc, (zones = new Set()));
+      // A zone known only after apply makes the VPC's zones unknown too.
+      const zone = r.unknown?.includes('availabilityZone') ? UNKNOWN_ZONE : r.properties.availabilityZone;
+      if (typeof zone === 'string') zones.add(zone);
     }
   }
 
@@ -45,8 +48,10 @@ export function deriveInfrastructureFacts(estate: Estate): void {
         break;
       case 'aws.ec2.vpc':
         if (!Array.isArray(p.availabilityZones)) {
-          const id = shortId(r, 'vpc', 'vpc-', p.vpcId);
-          p.availabilityZones = [...(id ? (zonesByVpc.get(id) ?? []) : [])].sort();
+          const zones = new Set<string>();
+          for (const key of new Set([shortId(r, 'vpc', 'vpc-', p.vpcId), r.id, r.arn])) for (const z of (key ? zonesByVpc.get(key) : undefined) ?? []) zones.add(z);
+          if (zones.has(UNKNOWN_ZONE)) (r as { unknown?: string[] }).unknown = [...(r.unknown ?? []), 'availabilityZones'];
+          else p.availabilityZones = [...zones].sort();
         }
         break;
       case 'aws.ec2.security-group':

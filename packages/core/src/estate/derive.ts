@@ -9,12 +9,20 @@ import type { Estate, Resource } from './types.js';
  */
 export function deriveFacts(estate: Estate): void {
   const bucketOwner = new Map<string, string>();
+  // A key named by its estate id, ARN or key id (a planned key has no ARN yet) belongs to the
+  // account that holds it, which may differ from the account of the resource using it.
+  const keyOwner = new Map<string, string>();
   for (const r of estate.resources) {
     if (r.type === 'aws.s3.bucket') {
       bucketOwner.set(r.arn ?? r.id, r.account);
       if (r.name) bucketOwner.set(`arn:aws:s3:::${r.name}`, r.account);
+    } else if (r.type === 'aws.kms.key') {
+      keyOwner.set(r.id, r.account);
+      if (r.arn) keyOwner.set(r.arn, r.account);
     }
   }
+  const keyAccount = (kmsKeyId: unknown, resource: Resource): string | null =>
+    (typeof kmsKeyId === 'string' ? keyOwner.get(kmsKeyId) : undefined) ?? ownerOfKey(kmsKeyId, resource);
   for (const r of estate.resources) {
     // No tags and an empty tag set are the same fact; rules should not see the difference.
     if (r.tags === undefined) (r as { tags?: Record<string, string> }).tags = {};
@@ -57,7 +65,7 @@ export function deriveFacts(estate: Estate): void {
 }
 
 /** The account that owns a key named by ARN, key id or alias (a bare id lives in the resource's own account). */
-function keyAccount(kmsKeyId: unknown, resource: Resource): string | null {
+function ownerOfKey(kmsKeyId: unknown, resource: Resource): string | null {
   if (typeof kmsKeyId !== 'string' || kmsKeyId === '') return null;
   const arn = parseArn(kmsKeyId);
   return arn && isAccountId(arn.account) ? arn.account : resource.account;

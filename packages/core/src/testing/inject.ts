@@ -5,6 +5,7 @@
  * requests rerouted to a socket that never answers). Not exported from the package.
  */
 import { createServer, type Server, type Socket } from 'node:net';
+import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { HttpResponse } from '@smithy/protocol-http';
 import type { MiddlewareStack } from '@smithy/types';
 import type { ClientTarget, LiveCollectOptions } from '../sources/live/types.js';
@@ -89,18 +90,22 @@ export function jsonError(code: string, message: string): string {
   return JSON.stringify({ __type: code, message });
 }
 
-/** Sends matching requests to another port on 127.0.0.1 (a socket that never answers). */
-export function reroute(match: Match, port: number): Hook {
+/**
+ * Sends matching requests to `port` (a socket that never answers) through an HTTP handler of
+ * their own with a short timeout, so that they time out for real (a TimeoutError from the
+ * socket, retried by the SDK) while every other call keeps the collector's own timeout.
+ */
+export function timeoutVia(match: Match, port: number, timeoutMs: number): Hook {
+  const handler = new NodeHttpHandler({ requestTimeout: timeoutMs, throwOnRequestTimeout: true, connectionTimeout: timeoutMs });
   return (stack, target) => {
     stack.add(
       (next: any, context: any) => async (args: any) => {
-        if (match(target, op(context.commandName))) {
-          args.request.hostname = '127.0.0.1';
-          args.request.port = port;
-        }
-        return next(args);
+        if (!match(target, op(context.commandName))) return next(args);
+        args.request.hostname = '127.0.0.1';
+        args.request.port = port;
+        return handler.handle(args.request);
       },
-      { step: 'build', priority: 'low' },
+      { step: 'deserialize', priority: 'low' },
     );
   };
 }

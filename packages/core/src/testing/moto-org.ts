@@ -21,6 +21,7 @@ import {
   CreateUserCommand,
   CreateVirtualMFADeviceCommand,
   EnableMFADeviceCommand,
+  GenerateCredentialReportCommand,
   IAMClient,
   PutRolePolicyCommand,
 } from '@aws-sdk/client-iam';
@@ -410,4 +411,44 @@ function zipWithOneFile(): Uint8Array {
   end.writeUInt32LE(central.length + name.length, 12);
   end.writeUInt32LE(local.length + name.length, 16);
   return new Uint8Array(Buffer.concat([local, name, central, name, end]));
+}
+
+/**
+ * A wide organisation for the live bench: `accounts` accounts (the management account and
+ * members), each with `usersPerAccount` IAM users, a third of them with a console password.
+ */
+export async function buildWideOrg(endpoint: string, accounts: number, usersPerAccount: number): Promise<string[]> {
+  const base = { endpoint, region: 'us-east-1', credentials: TEST_CREDENTIALS, maxAttempts: 1 };
+  const org = new OrganizationsClient(base);
+  await org.send(new CreateOrganizationCommand({ FeatureSet: 'ALL' }));
+  const sts = new STSClient(base);
+  const ids = [MANAGEMENT_ACCOUNT];
+  const iamClients = [new IAMClient(base)];
+  for (let i = 1; i < accounts; i++) {
+    const created = await org.send(new CreateAccountCommand({ AccountName: `member-${i}`, Email: `member-${i}@example.com` }));
+    const id = created.CreateAccountStatus?.AccountId ?? '';
+    const c = (await sts.send(new AssumeRoleCommand({ RoleArn: `arn:aws:iam::${id}:role/OrganizationAccountAccessRole`, RoleSessionName: 'bench' }))).Credentials;
+    ids.push(id);
+    iamClients.push(new IAMClient({ ...base, credentials: { accessKeyId: c?.AccessKeyId ?? '', secretAccessKey: c?.SecretAccessKey ?? '', sessionToken: c?.SessionToken ?? '' } }));
+  }
+  for (const iam of iamClients) {
+    for (let u = 0; u < usersPerAccount; u++) {
+      await iam.send(new CreateUserCommand({ UserName: `user-${u}` }));
+      if (u % 3 === 0) await iam.send(new CreateLoginProfileCommand({ UserName: `user-${u}`, Password: 'Passw0rd!Passw0rd!' }));
+    }
+    // moto answers the first report request with STARTED; later collections then see COMPLETE.
+    await iam.send(new GenerateCredentialReportCommand({}));
+  }
+  return ids;
+}
+
+/**
+ * Credentials of a made-up account that is in no organisation yet. moto maps a key to the
+ * account it was assumed into, so this gives a test its own account (and, after
+ * CreateOrganization, its own organisation) on a shared server, without a reset.
+ */
+export async function freshAccount(endpoint: string, account: string): Promise<AwsCredentialIdentity> {
+  const sts = new STSClient({ endpoint, region: 'us-east-1', credentials: TEST_CREDENTIALS, maxAttempts: 1 });
+  const c = (await sts.send(new AssumeRoleCommand({ RoleArn: `arn:aws:iam::${account}:role/admin`, RoleSessionName: 'test' }))).Credentials;
+  return { accessKeyId: c?.AccessKeyId ?? '', secretAccessKey: c?.SecretAccessKey ?? '', sessionToken: c?.SessionToken ?? '' };
 }

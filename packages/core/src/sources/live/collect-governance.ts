@@ -50,7 +50,7 @@ export async function collectCloudTrail(ctx: CollectContext): Promise<Resource[]
  * Which management events a trail records: `All`, `ReadOnly`, `WriteOnly`, or null for none.
  * A trail without any selector records all management events (the AWS default).
  */
-function managementEvents(selectors: { EventSelectors?: { IncludeManagementEvents?: boolean; ReadWriteType?: string }[]; AdvancedEventSelectors?: { FieldSelectors?: { Field?: string; Equals?: string[] }[] }[] }): string | null {
+export function managementEvents(selectors: { EventSelectors?: { IncludeManagementEvents?: boolean; ReadWriteType?: string }[]; AdvancedEventSelectors?: { FieldSelectors?: { Field?: string; Equals?: string[] }[] }[] }): string | null {
   const basic = selectors.EventSelectors ?? [];
   const advanced = selectors.AdvancedEventSelectors ?? [];
   if (basic.length === 0 && advanced.length === 0) return 'All';

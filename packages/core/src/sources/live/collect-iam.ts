@@ -109,7 +109,8 @@ export async function collectIam(ctx: CollectContext): Promise<Resource[]> {
         name: 'root',
         properties: {
           mfaEnabled: rootMfa,
-          hardwareMfa: !rootMfa ? false : rootVirtual === undefined ? null : !rootVirtual,
+          // Unknown (the virtual MFA list could not be read) is omitted, as the schema asks.
+          hardwareMfa: !rootMfa ? false : rootVirtual === undefined ? undefined : !rootVirtual,
           accessKeys: rootKeys,
           passwordLastUsed: rootRow ? rootRow.passwordLastUsed : undefined,
         },

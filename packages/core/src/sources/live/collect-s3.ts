@@ -141,7 +141,7 @@ async function describeBucket(ctx: CollectContext, s3: S3Client, name: string, r
 }
 
 /** One replication rule in the estate's words: destination ARN, account, prefix, tag filters. */
-function replicationRule(rule: ReplicationRule): Record<string, unknown> {
+export function replicationRule(rule: ReplicationRule): Record<string, unknown> {
   const f = rule.Filter;
   const prefix = f?.Prefix ?? f?.And?.Prefix ?? rule.Prefix ?? '';
   const tags = f?.Tag ? [f.Tag] : (f?.And?.Tags ?? []);

@@ -73,7 +73,7 @@ export async function collectLiveEstate(options: LiveCollectOptions): Promise<Li
   }
   const runtime = new LiveRuntime(options);
   try {
-    await runtime.resolveHomeRegion(requested);
+    await runtime.resolveHomeRegion();
     const caller = await identifyCaller(runtime);
     runtime.callerAccount = caller.account;
     runtime.partition = caller.partition;
@@ -103,7 +103,9 @@ export async function collectLiveEstate(options: LiveCollectOptions): Promise<Li
     runtime.accountsTotal = discovery.accounts.length;
     runtime.report();
 
-    const resources: Resource[] = [...discovery.accountResources];
+    // Accounts are not resources here: the engine makes one aws.organizations.account resource
+    // per estate account, so a second copy would judge every account twice.
+    const resources: Resource[] = [];
     const gate = pLimit(runtime.options.concurrency);
     await Promise.all(
       discovery.accounts.map((account) =>

@@ -13,11 +13,12 @@ import {
   type Account as OrgAccount,
 } from '@aws-sdk/client-organizations';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
+import { loadSharedConfigFiles } from '@smithy/shared-ini-file-loader';
 import { OrglintError } from '../../errors.js';
 import { parseArn } from '../../estate/arn.js';
-import type { Account, OrganizationalUnit, OrganizationPolicy, Resource } from '../../estate/types.js';
+import type { Account, OrganizationalUnit, OrganizationPolicy } from '../../estate/types.js';
 import { classifyError, errorCode, isCredentialsError, isErrorCode } from './aws-errors.js';
-import { cmp, iso, liveResource, mapLimit, parsePolicyDocument, tagRecord } from './context.js';
+import { cmp, mapLimit, parsePolicyDocument, tagRecord } from './context.js';
 import type { LiveRuntime } from './runtime.js';
 import { CALLS_PER_TASK } from './runtime.js';
 
@@ -31,7 +32,6 @@ export interface Discovery {
   readonly organizationalUnits: OrganizationalUnit[];
   readonly policies: OrganizationPolicy[];
   readonly accounts: Account[];
-  readonly accountResources: Resource[];
   /** Organizations-level problems per account (tags), or for every account (SCPs, OU tags). */
   readonly problems: { account: string | '*'; error: unknown; context: string }[];
 }
@@ -44,7 +44,25 @@ export async function identifyCaller(runtime: LiveRuntime): Promise<{ account: s
     const arn = id.Arn ?? '';
     return { account: id.Account ?? '', arn, partition: parseArn(arn)?.partition || 'aws' };
   } catch (error) {
-    throw credentialsError(error, runtime.options.profile);
+    const profile = runtime.options.profile;
+    if (profile !== undefined && isErrorCode(error, 'CredentialsProviderError') && !(await profileDefined(profile))) {
+      throw new OrglintError(
+        'aws-credentials',
+        `The AWS profile "${profile}" is not defined in the AWS config or credentials file (~/.aws/config, ~/.aws/credentials, or the files AWS_CONFIG_FILE and AWS_SHARED_CREDENTIALS_FILE name); define it there or pass another one with --profile.`,
+        { cause: error },
+      );
+    }
+    throw credentialsError(error, profile);
+  }
+}
+
+/** Whether a profile exists in the shared config or credentials file (read the way the SDK reads them). */
+async function profileDefined(profile: string): Promise<boolean> {
+  try {
+    const { configFile, credentialsFile } = await loadSharedConfigFiles();
+    return Object.hasOwn(configFile, profile) || Object.hasOwn(credentialsFile, profile);
+  } catch {
+    return false;
   }
 }
 
@@ -52,12 +70,12 @@ export async function identifyCaller(runtime: LiveRuntime): Promise<{ account: s
 export function credentialsError(error: unknown, profile: string | undefined): OrglintError {
   const code = errorCode(error) ?? 'Error';
   const message = error instanceof Error ? error.message : String(error);
-  const profileText = profile === undefined ? '' : ` of profile "${profile}"`;
+  const profileText = profile === undefined ? '' : ` of the AWS profile "${profile}"`;
   if (code === 'CredentialsProviderError' || code === 'TokenProviderError') {
-    if (profile !== undefined && /profile/i.test(message)) {
+    if (profile !== undefined) {
       return new OrglintError(
         'aws-credentials',
-        `The AWS profile "${profile}" could not be used (${oneLine(message)}); define it in ~/.aws/config or ~/.aws/credentials, or pass another one with --profile.`,
+        `The AWS profile "${profile}" gave no credentials (${oneLine(message)}); sign in again (for example \`aws sso login --profile ${profile}\`) or fix the profile's settings, or pass another one with --profile.`,
         { cause: error },
       );
     }
@@ -215,7 +233,6 @@ export async function discoverOrganization(runtime: LiveRuntime, caller: { accou
   const policies = await servicePolicies(org, pathOfParent, problems);
 
   const accounts: Account[] = [];
-  const accountResources: Resource[] = [];
   for (const a of orgAccounts) {
     if (!a.Id) continue;
     const ouPath = accountPath.get(a.Id) ?? '/';
@@ -229,25 +246,6 @@ export async function discoverOrganization(runtime: LiveRuntime, caller: { accou
       ...(status ? { status } : {}),
       ...(tags && Object.keys(tags).length > 0 ? { tags } : {}),
     });
-    accountResources.push(
-      liveResource({
-        type: 'aws.organizations.account',
-        id: a.Arn ?? `arn:${runtime.partition}:organizations::${managementAccountId}:account/${organizationId}/${a.Id}`,
-        arn: a.Arn,
-        account: a.Id,
-        region: 'global',
-        name: a.Name,
-        tags,
-        properties: {
-          email: a.Email,
-          status,
-          joinedMethod: a.JoinedMethod,
-          joinedAt: iso(a.JoinedTimestamp),
-          ouPath,
-          isManagementAccount: a.Id === managementAccountId,
-        },
-      }),
-    );
   }
   accounts.sort((x, y) => cmp(x.id, y.id));
 
@@ -258,7 +256,7 @@ export async function discoverOrganization(runtime: LiveRuntime, caller: { accou
     })
     .sort((x, y) => cmp(x.path, y.path));
 
-  return { organizationId, managementAccountId, rootId, organizationalUnits, policies, accounts, accountResources, problems };
+  return { organizationId, managementAccountId, rootId, organizationalUnits, policies, accounts, problems };
 }
 
 function notManagement(callerAccount: string, organizationId: string, managementAccountId: string, cause?: unknown): OrglintError {

@@ -124,10 +124,11 @@ export class LiveRuntime {
   }
 
   /**
-   * The region the SDK would use on its own (AWS_REGION, the profile's region), else the first
-   * requested region, else us-east-1. Global services only need some region of the partition.
+   * The region the SDK would use on its own (AWS_REGION, the profile's region), else us-east-1,
+   * where the aws partition's global services live. Global services only need some region of
+   * the partition, and one that is enabled in every account.
    */
-  async resolveHomeRegion(requested: readonly string[] | undefined): Promise<string> {
+  async resolveHomeRegion(): Promise<string> {
     try {
       const probe = new STSClient(this.options.profile === undefined ? {} : { profile: this.options.profile });
       const region = await probe.config.region();
@@ -136,7 +137,7 @@ export class LiveRuntime {
     } catch {
       // No region configured anywhere: fall back below.
     }
-    return (this.homeRegion = requested?.[0] ?? 'us-east-1');
+    return (this.homeRegion = 'us-east-1');
   }
 
   /** Credentials for an account: the caller's own for its account, else the assumed member role. */
@@ -172,7 +173,7 @@ export class LiveRuntime {
 
   /** A client for one service in one account and region, counted and hooked. */
   client<C extends SdkClient>(Client: ClientClass<C>, service: string, account: string, region: string, extra: Record<string, unknown> = {}): C {
-    const client = new Client({ ...this.baseConfig(region), credentials: this.credentialsFor(account), ...extra });
+    const client = new Client({ ...this.baseConfig(region), credentials: this.credentialsFor(account), ...(service === 's3' ? this.s3Config() : {}), ...extra });
     this.plugin({ account, region, service }).applyToStack(client.middlewareStack);
     return client;
   }
@@ -182,6 +183,14 @@ export class LiveRuntime {
     const client = new Client({ ...this.baseConfig(region), credentials: this.callerProvider });
     this.plugin({ account: this.callerAccount || CALLER, region, service }).applyToStack(client.middlewareStack);
     return client;
+  }
+
+  /**
+   * S3 answers a request signed for the wrong region with a redirect, which the SDK follows
+   * when asked; an explicit endpoint (an emulator on `localhost`) needs path-style URLs.
+   */
+  private s3Config(): Record<string, unknown> {
+    return { followRegionRedirects: true, ...(this.options.endpoint === undefined ? {} : { forcePathStyle: true }) };
   }
 
   private baseConfig(region: string): Record<string, unknown> {
