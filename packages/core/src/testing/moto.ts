@@ -1,13 +1,14 @@
 /**
  * Test-only harness around `moto_server`, the AWS API emulator the machine image ships.
- * Not exported from the package: tests and the live bench import it by path.
+ * Exported only as `@orglint/core/testing`, for the test suites and the live bench.
  *
  * Each test file starts its own server on a free 127.0.0.1 port (vitest runs files in
  * separate workers, and a global setup would be shared with other suites), resets and seeds
  * it so that generated ids are stable, and stops it by its PID.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { accessSync, constants } from 'node:fs';
+import { accessSync, closeSync, constants, mkdtempSync, openSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { createServer } from 'node:net';
 import { delimiter, join } from 'node:path';
 
@@ -74,14 +75,23 @@ export async function startMoto(options: { env?: Record<string, string> } = {}):
   const env: NodeJS.ProcessEnv = { ...process.env, ...options.env };
   // A pinned account id overrides assume-role and would collapse every member into one account.
   delete env.MOTO_ACCOUNT_ID;
+  // moto logs every request to stderr. A pipe would have to be drained by this process, and a
+  // test that blocks its event loop (spawnSync of the CLI) would then stall moto on a full pipe;
+  // a file never fills.
+  const logFile = join(mkdtempSync(join(tmpdir(), 'orglint-moto-')), 'moto.log');
+  const log = openSync(logFile, 'w');
   const child: ChildProcess = spawn('moto_server', ['-H', '127.0.0.1', '-p', String(port)], {
     env,
-    stdio: ['ignore', 'ignore', 'pipe'],
+    stdio: ['ignore', 'ignore', log],
   });
-  let stderr = '';
-  child.stderr?.on('data', (chunk: Buffer) => {
-    if (stderr.length < 4_000) stderr += chunk.toString();
-  });
+  closeSync(log);
+  const readLog = (): string => {
+    try {
+      return readFileSync(logFile, 'utf8').slice(0, 4_000);
+    } catch {
+      return '';
+    }
+  };
   let exited = false;
   child.on('exit', () => {
     exited = true;
@@ -91,7 +101,7 @@ export async function startMoto(options: { env?: Record<string, string> } = {}):
 
   const started = Date.now();
   for (;;) {
-    if (exited) throw new Error(`moto_server exited before answering: ${stderr.trim().slice(0, 500)}`);
+    if (exited) throw new Error(`moto_server exited before answering: ${readLog().trim().slice(0, 500)}`);
     try {
       const res = await Promise.race([fetch(`${endpoint}/moto-api/data.json`), spawnError]);
       if (res.ok) {
@@ -103,7 +113,7 @@ export async function startMoto(options: { env?: Record<string, string> } = {}):
     }
     if (Date.now() - started > READY_BUDGET_MS) {
       child.kill('SIGKILL');
-      throw new Error(`moto_server did not answer on ${endpoint} within ${READY_BUDGET_MS} ms: ${stderr.trim().slice(0, 500)}`);
+      throw new Error(`moto_server did not answer on ${endpoint} within ${READY_BUDGET_MS} ms: ${readLog().trim().slice(0, 500)}`);
     }
     await sleep(50);
   }
