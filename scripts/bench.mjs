@@ -1,8 +1,10 @@
-// pnpm bench — how much more than JSON.parse a full scan of a large exported estate costs.
-// Generates a deterministic synthetic estate (1,000 accounts, 200,000 resources, ~110 MB), builds the
-// CLI, then measures in fresh processes: JSON.parse of the file, and `orglint scan` of it with every
-// built-in rule under the S.E.T example policy (nonprod selected by OU). Median of 3 runs each.
-// Last line: `ratio scan/parse: <x.xx>  peak-rss-mb: <n>`.
+// pnpm bench — orglint's performance figures, in three sections, each in fresh processes:
+//  1. live: collection from moto (20 accounts, 2 regions, a few hundred IAM users): calls per
+//     account, wall time at concurrency 1 and 8 (scripts/bench-live.ts; skipped without moto_server);
+//  2. plan: a generated ~100 MB terraform plan: `orglint scan --plan` against JSON.parse of it;
+//  3. estate: a deterministic synthetic estate (1,000 accounts, 200,000 resources, ~105 MB):
+//     `orglint scan` with every built-in rule under the S.E.T example policy against JSON.parse.
+// Median of BENCH_RUNS (default 3) runs. The last line is `ratio scan/parse: <x.xx>  peak-rss-mb: <n>`.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync, createWriteStream } from 'node:fs';
 import { once } from 'node:events';
@@ -155,12 +157,46 @@ const policy = readFileSync(new URL('examples/set/rules.yaml', root), 'utf8')
   .replace('      names: [set-nonprod]', '      ouPaths: [/Workloads/NonProd]')
   .replace(/\nwaivers:[\s\S]*$/, '\n');
 writeFileSync(policyFile, `${policy}\ncatalogue: all\n`);
+const parseChild = new URL('bench-parse-child.mjs', import.meta.url).pathname;
+const scanChild = new URL('bench-scan-child.mjs', import.meta.url).pathname;
 process.stdout.write('building the CLI (tsc -b) …\n');
 execFileSync('pnpm', ['run', '--silent', 'build'], { cwd: root.pathname, stdio: 'inherit' });
 
+// 1. live
+const tsx = ['--import', 'tsx', '--conditions=orglint-source'];
+const hasMoto = spawnSync('sh', ['-c', 'command -v moto_server'], { encoding: 'utf8' }).status === 0;
+if (hasMoto && process.env.BENCH_SKIP_LIVE !== '1') {
+  process.stdout.write('live section (moto) …\n');
+  const live = spawnSync(process.execPath, [...tsx, 'scripts/bench-live.ts'], { cwd: root.pathname, encoding: 'utf8', env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' } });
+  process.stdout.write(live.stdout.split('\n').filter((l) => l.startsWith('live')).map((l) => `${l}\n`).join(''));
+  if (live.status !== 0) process.stdout.write(`live section failed: ${live.stderr.trim().split('\n').pop()}\n`);
+} else {
+  process.stdout.write('live section skipped: moto_server is not on the PATH\n');
+}
+
+// 2. plan
+const planFile = new URL('plan.json', dir).pathname;
+const planMarker = new URL('plan.version', dir);
+if (!existsSync(planFile) || !existsSync(planMarker) || readFileSync(planMarker, 'utf8') !== 'plan-v1') {
+  process.stdout.write('generating the synthetic plan …\n');
+  execFileSync(process.execPath, [...tsx, '-e', `import('./scripts/plan-generator.ts').then((m) => m.generatePlan(100 * 1024 * 1024, ${JSON.stringify(planFile)}))`], { cwd: root.pathname, stdio: 'inherit' });
+  writeFileSync(planMarker, 'plan-v1');
+}
+const planParses = [];
+const planScans = [];
+for (let i = 0; i < RUNS; i++) {
+  planParses.push(measure([parseChild, planFile, 'resource_changes']));
+  planScans.push(measure([scanChild, 'scan', '--plan', planFile, '--environment', 'production', '--policy', policyFile, '--timestamp', '2026-11-23T00:00:00Z', '--format', 'text', '--output', new URL('plan-scan.txt', dir).pathname]));
+}
+for (const s of planScans) if (s.status !== 0 && s.status !== 1 && s.status !== 3) throw new Error(`plan scan exited ${s.status}`);
+const planParse = median(planParses.map((p) => p.seconds));
+const planScan = median(planScans.map((s) => s.seconds));
+process.stdout.write(
+  `plan: size-mb ${(statSync(planFile).size / 1e6).toFixed(1)}  parse ${planParse.toFixed(2)}s  scan --plan ${planScan.toFixed(2)}s  ratio plan/parse: ${(planScan / planParse).toFixed(2)}  peak-rss-mb ${Math.max(...planScans.map((s) => s.rssMb))}\n`,
+);
+
+// 3. estate
 const sizeMb = statSync(estateFile).size / 1e6;
-const parseChild = new URL('bench-parse-child.mjs', import.meta.url).pathname;
-const scanChild = new URL('bench-scan-child.mjs', import.meta.url).pathname;
 const parses = [];
 const scans = [];
 for (let i = 0; i < RUNS; i++) {

@@ -81,7 +81,7 @@ describe('orglint scan', () => {
     [['--estate', 'examples/set/estate.json', '--fail-on', 'severe'], '--fail-on "severe" is not a severity'],
     [['--estate', 'examples/set/estate.json', '--policy', 'examples/set'], 'is a directory, not a policy file'],
     [['--estate', 'examples/set/rules.yaml'], 'the estate file is not valid JSON'],
-    [[], 'Name the estate to scan'],
+    [[], 'Name the estate to scan: --estate FILE'],
   ])('bad input %j: exit 2, one sentence, no stack, no report', async (args, sentence) => {
     const dir = tmp();
     const out = join(dir, 'out.sarif');

@@ -80,7 +80,7 @@ export interface Result {
   readonly message: string;
   readonly evidence?: Evidence;
   readonly waiver?: AppliedWaiver;
-  /** sha256(rule id + resource identity), stable across runs. */
+  /** A hash of (rule id, resource type, resource id), stable across runs. */
   readonly fingerprint: string;
   /** The source line of the resource itself (planned resources). */
   readonly location?: FileLocation & { readonly address?: string };

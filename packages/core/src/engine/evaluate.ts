@@ -1,7 +1,7 @@
-import { hash } from 'node:crypto';
 import { deriveAccountFacts } from '../estate/derive-infra.js';
 import { RESOURCE_TYPES, type ResourceType } from '../estate/resource-types.js';
 import type { CoverageRecord, Estate, Resource } from '../estate/types.js';
+import { hash } from 'node:crypto';
 import type { AppliedWaiver, Result, ResultResource, Status } from '../model.js';
 import type { ActiveRule } from '../policy/resolve.js';
 import type { Waiver } from '../policy/types.js';
@@ -85,10 +85,10 @@ export function evaluate(input: EvaluateInput): Evaluation {
   };
 
   // Per type, what every rule needs of a resource (its account, its summary), computed on first use.
-  const facts = new Map<string, { accounts: (AccountView | undefined)[]; summaries: (ResultResource | undefined)[] }>();
+  const facts = new Map<string, { accounts: (AccountView | undefined)[]; summaries: (ResultResource | undefined)[]; digests: (string | undefined)[] }>();
   const factsOf = (type: string, length: number) => {
     let f = facts.get(type);
-    if (!f) facts.set(type, (f = { accounts: new Array(length), summaries: new Array(length) }));
+    if (!f) facts.set(type, (f = { accounts: new Array(length), summaries: new Array(length), digests: new Array(length) }));
     return f;
   };
 
@@ -126,7 +126,7 @@ export function evaluate(input: EvaluateInput): Evaluation {
     const judgeOne = judgeWith(rule, waivers, waiverMatches, input.now);
     for (const type of [...rule.types].sort()) {
       const list = byType.get(type) ?? [];
-      const { accounts: accountAt, summaries } = factsOf(type, list.length);
+      const { accounts: accountAt, summaries, digests } = factsOf(type, list.length);
       for (let i = 0; i < list.length; i++) {
         const resource = list[i] as Resource;
         const account = (accountAt[i] ??= accountOf(resource.account));
@@ -134,7 +134,7 @@ export function evaluate(input: EvaluateInput): Evaluation {
         ctx.resource = resource;
         ctx.account = account;
         ctx.environment = account.environment === null ? undefined : input.environments.get(account.environment);
-        results.push(judgeOne(ctx, (summaries[i] ??= resourceSummary(resource, account))));
+        results.push(judgeOne(ctx, (summaries[i] ??= resourceSummary(resource, account)), (digests[i] ??= resourceDigest(resource.type, resource.id))));
       }
     }
   }
@@ -163,7 +163,7 @@ function judgeWith(
   waivers: readonly { waiver: Waiver; rule: RegExp; resource: RegExp }[],
   waiverMatches: number[],
   now: number,
-): (ctx: EvalContext, resource: ResultResource) => Result {
+): (ctx: EvalContext, resource: ResultResource, resourceHash: string) => Result {
   const id = rule.definition.id;
   const passMessage = `${rule.definition.title}.`;
   const notApplicableMessage = `${rule.definition.title}: does not apply to this resource.`;
@@ -172,7 +172,8 @@ function judgeWith(
   const messages = new Map(messageIds.map((m) => [m, compileMessage(rule.definition.messages[m] as string, `rule ${id} message ${m}`)]));
   const titleMessage = (): string => rule.definition.title;
   const ruleWaivers = waivers.filter((w) => w.rule.test(id));
-  return (ctx, resource) => {
+  const ruleHash = ruleDigest(id);
+  return (ctx, resource, resourceHash) => {
     const r = ctx.resource;
     const origin = r.origin;
     const location = origin?.file ? { file: origin.file, line: origin.line ?? 1, ...(origin.address ? { address: origin.address } : {}) } : undefined;
@@ -184,7 +185,7 @@ function judgeWith(
       environment: ctx.account.environment,
       ...extra,
       message,
-      fingerprint: fingerprint(id, r.type, r.id),
+      fingerprint: ruleHash + resourceHash,
       ...(location ? { location } : {}),
     });
     const error = (reason: string, path: string): Result => make('error', `Could not evaluate: ${reason}.`, { messageId: 'couldNotEvaluate', evidence: { path } });
@@ -288,8 +289,21 @@ export function waiverExpired(expires: string, now: number): boolean {
   return Date.parse(`${expires}T23:59:59.999Z`) < now;
 }
 
+/**
+ * A stable identity for (rule, resource): 8 hex digits of SHA-256 of the rule id, then 24 of
+ * SHA-256 of the resource's type and id. The resource half is computed once per resource and
+ * shared by every rule that judges it, which keeps hashing off the per-result path.
+ */
 export function fingerprint(ruleId: string, type: string, id: string): string {
-  return hash('sha256', `${ruleId}\n${type}\n${id}`).slice(0, 32);
+  return ruleDigest(ruleId) + resourceDigest(type, id);
+}
+
+export function ruleDigest(ruleId: string): string {
+  return hash('sha256', ruleId).slice(0, 8);
+}
+
+export function resourceDigest(type: string, id: string): string {
+  return hash('sha256', `${type}\n${id}`).slice(0, 24);
 }
 
 

@@ -4,7 +4,7 @@ import addFormats from 'ajv-formats';
 import { OrglintError } from '../errors.js';
 import { parseJsonText, readInputFile } from '../io/read-input.js';
 import { deriveFacts } from './derive.js';
-import { ESTATE_SCHEMA_VERSION, type Estate } from './types.js';
+import { ESTATE_SCHEMA_VERSION, type Estate, type Resource } from './types.js';
 
 /** The estate JSON Schema, as published in `schemas/estate.schema.json`. */
 export const estateSchema: Record<string, unknown> = JSON.parse(
@@ -60,13 +60,27 @@ function checkUnique(estate: Estate, file: string): void {
     }
     accounts.add(account.id);
   });
-  const resources = new Set<string>();
-  estate.resources.forEach((resource, i) => {
+  const list = estate.resources;
+  const duplicate = (i: number): never => {
+    const r = list[i] as Resource;
+    throw new OrglintError('duplicate-id', `${file}: resources[${i}] repeats the ${r.type} ${r.id}; list each resource once.`);
+  };
+  // Collected estates are in (type, id) order, where a repeat can only be a neighbour.
+  let sorted = true;
+  for (let i = 1; i < list.length; i++) {
+    const a = list[i - 1] as Resource;
+    const b = list[i] as Resource;
+    if (a.type < b.type || (a.type === b.type && a.id < b.id)) continue;
+    if (a.type === b.type && a.id === b.id) duplicate(i);
+    sorted = false;
+    break;
+  }
+  if (sorted) return;
+  const seen = new Set<string>();
+  list.forEach((resource, i) => {
     const key = `${resource.type}\u0000${resource.id}`;
-    if (resources.has(key)) {
-      throw new OrglintError('duplicate-id', `${file}: resources[${i}] repeats the ${resource.type} ${resource.id}; list each resource once.`);
-    }
-    resources.add(key);
+    if (seen.has(key)) duplicate(i);
+    seen.add(key);
   });
 }
 
