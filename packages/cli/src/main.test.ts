@@ -3,6 +3,7 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { parseYaml } from '@orglint/core';
 import { main } from './main.js';
 
 const root = new URL('../../../', import.meta.url).pathname;
@@ -18,11 +19,19 @@ async function run(args: string[], env: NodeJS.ProcessEnv = {}) {
 
 const tmp = () => mkdtempSync(join(tmpdir(), 'orglint-cli-'));
 
+/** The bundled example's JSON report, scanned in-process. */
+async function exampleJson() {
+  return JSON.parse((await run(['scan', '--estate', example.estate, '--policy', example.policy, ...T, '--format', 'json'])).stdout);
+}
+
 describe('orglint scan', () => {
   it('scans the bundled example: planted failures give exit 1 and a summary', async () => {
     const r = await run(['scan', '--estate', example.estate, '--policy', example.policy, ...T]);
     expect(r.code).toBe(1);
-    expect(r.stdout).toContain('20 failed, 3 could not be evaluated, 1 waived, 83 passed, 27 not applicable');
+    // The counts grow with the catalogue; the summary must say what the JSON report counts.
+    const n = (await exampleJson()).summary.byStatus;
+    expect(n.fail).toBeGreaterThan(0);
+    expect(r.stdout).toContain(`${n.fail} failed, ${n.error} could not be evaluated, ${n.waived} waived, ${n.pass} passed, ${n['not-applicable']} not applicable`);
     expect(r.stdout).not.toMatch(/\u001b\[/);
     expect(r.stderr).toBe('');
   });
@@ -35,7 +44,9 @@ describe('orglint scan', () => {
     await run(args(again));
     for (const f of ['out.sarif', 'out.xml', 'out.json']) expect(readFileSync(join(dir, f))).toEqual(readFileSync(join(again, f)));
     const sarif = JSON.parse(readFileSync(join(dir, 'out.sarif'), 'utf8'));
-    expect(sarif.runs[0].results.filter((r: { kind: string }) => r.kind === 'fail').length).toBe(21);
+    const n = (await exampleJson()).summary.byStatus;
+    // Waived results are failures with an accepted suppression.
+    expect(sarif.runs[0].results.filter((r: { kind: string }) => r.kind === 'fail').length).toBe(n.fail + n.waived);
     expect(sarif.runs[0].results[0].locations[0].physicalLocation.artifactLocation.uri).toBe('examples/set/rules.yaml');
   });
 
@@ -45,7 +56,10 @@ describe('orglint scan', () => {
     estate.resources = estate.resources.filter((r: { type: string }) => r.type === 'aws.rds.instance');
     estate.coverage = estate.coverage.map((c: object) => ({ ...c, status: 'collected', reason: undefined }));
     writeFileSync(join(dir, 'e.json'), JSON.stringify(estate));
-    const base = ['scan', '--estate', join(dir, 'e.json'), '--policy', example.policy, ...T];
+    // Only the rules the example names, so that rules judging what this estate lacks give no errors.
+    const policy = parseYaml(readFileSync(example.policy, 'utf8'), example.policy, 'policy').value as object;
+    writeFileSync(join(dir, 'rules.yaml'), JSON.stringify({ ...policy, catalogue: 'none' }));
+    const base = ['scan', '--estate', join(dir, 'e.json'), '--policy', join(dir, 'rules.yaml'), ...T];
     expect((await run([...base, '--fail-on', 'high'])).code).toBe(1);
     expect((await run([...base, '--fail-on', 'critical'])).code).toBe(0);
     expect((await run([...base, '--fail-on', 'none'])).code).toBe(0);
@@ -55,9 +69,9 @@ describe('orglint scan', () => {
     const dir = tmp();
     const estate = JSON.parse(readFileSync(example.estate, 'utf8'));
     // One clean database, and what the account-level rules need to pass: the break-glass roles
-    // and the organisation's analyzer. set-prod-il's analyzers go unread, an error of its own.
+    // the organisation's analyzer and trail. set-prod-il's analyzers go unread, an error of its own.
     estate.resources = estate.resources.filter(
-      (r: { name: string; type: string }) => r.name === 'set-prod-api' || r.name === 'OrganizationAccountAccessRole' || r.type === 'aws.accessanalyzer.analyzer',
+      (r: { name: string; type: string }) => r.name === 'set-prod-api' || r.name === 'OrganizationAccountAccessRole' || r.type === 'aws.accessanalyzer.analyzer' || r.type === 'aws.cloudtrail.trail' || r.name === 'set-audit-log-archive',
     );
     estate.coverage = estate.coverage.filter((c: { account: string; service: string }) => !(c.account === '555555555555' && c.service === 'accessanalyzer'));
     writeFileSync(join(dir, 'e.json'), JSON.stringify(estate));
@@ -117,7 +131,9 @@ describe('orglint validate and rules', () => {
     expect(cis.map((r) => r.id)).not.toContain('backup-retention');
     expect(cis.every((r) => (r.frameworks['cis-aws'] ?? []).length > 0)).toBe(true);
     const byType = await run(['rules', 'list', '--resource-type', 'aws.kms.key', '--json']);
-    expect(JSON.parse(byType.stdout).map((r: { id: string }) => r.id)).toEqual(['kms-environment-isolation']);
+    const kmsIds = JSON.parse(byType.stdout).map((r: { id: string }) => r.id);
+    expect(kmsIds).toContain('kms-environment-isolation');
+    expect(kmsIds).not.toContain('iam-user-mfa');
     const show = await run(['rules', 'show', 'backup-retention']);
     expect(show.stdout).toContain('NIST SP 800-53 rev. 5: CP-9, CP-10');
     expect((await run(['rules', 'show', 'nope'])).code).toBe(2);
@@ -126,14 +142,14 @@ describe('orglint validate and rules', () => {
 });
 
 describe('pnpm orglint, as a user runs it', () => {
-  it('runs from the repository root with the documented exit code', () => {
+  it('runs from the repository root with the documented exit code', async () => {
     const r = spawnSync('pnpm', ['--silent', 'orglint', 'scan', '--estate', 'examples/set/estate.json', '--policy', 'examples/set/rules.yaml', '--format', 'json', ...T], {
       cwd: root,
       encoding: 'utf8',
       env: { ...process.env, NO_COLOR: '1' },
     });
     expect(r.status).toBe(1);
-    expect(JSON.parse(r.stdout).summary.byStatus.fail).toBe(20);
+    expect(JSON.parse(r.stdout).summary.byStatus).toEqual((await exampleJson()).summary.byStatus);
     const bad = spawnSync('pnpm', ['--silent', 'orglint', 'scan', '--estate', 'missing.json'], { cwd: root, encoding: 'utf8' });
     expect(bad.status).toBe(2);
     expect(bad.stderr).toContain('missing.json does not exist');
@@ -157,7 +173,7 @@ describe('orglint evidence and the nightly baseline', () => {
     expect(bad.stderr).toContain('results.json changed');
     const again = await run(['evidence', '--estate', example.estate, '--policy', example.policy, '--output', a, ...T]);
     expect(again.code).toBe(2);
-  });
+  }, 30_000);
 
   it('with --baseline and --fail-on-new only new failures set exit 1', async () => {
     const dir = tmp();

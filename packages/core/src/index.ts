@@ -50,3 +50,4 @@ export {
 // scanning a file or a plan never pays for loading it.
 export type { LiveCollectOptions, LiveCollection, LiveProgress, ClientTarget, CoverageCounts } from './sources/live/types.js';
 export * from './sources/plan/index.js';
+export { deriveInfrastructureFacts, deriveAccountFacts } from './estate/derive-infra.js';

@@ -1,3 +1,4 @@
+import { deriveAccountFacts } from '../estate/derive-infra.js';
 import { RESOURCE_TYPES, type ResourceType } from '../estate/resource-types.js';
 import { deriveIdentityAccountFacts } from '../estate/derive-identity.js';
 import type { CoverageRecord, Estate, Resource } from '../estate/types.js';
@@ -33,11 +34,13 @@ export interface Evaluation {
 /**
  * The organisation's accounts as resources, so account rules are rules like any other: the
  * account's resource from the estate when a source listed one (older live estates do), otherwise
- * a synthetic one; each with the per-account facts derived from other resources (effective SCPs,
- * Access Analyzer regions, IAM roles).
+ * a synthetic one; each with the per-account facts derived from other resources: identity
+ * (effective SCPs, Access Analyzer regions, IAM roles and groups) and infrastructure (trails,
+ * budgets, VPCs).
  */
 export function accountResources(estate: Estate): Resource[] {
   const identity = deriveIdentityAccountFacts(estate);
+  const infrastructure = deriveAccountFacts(estate);
   const listed = new Map<string, Resource>();
   for (const r of estate.resources) if (r.type === 'aws.organizations.account' && !listed.has(r.account)) listed.set(r.account, r);
   return estate.accounts.map((a) => {
@@ -51,7 +54,7 @@ export function accountResources(estate: Estate): Resource[] {
       ...(a.tags ? { tags: a.tags } : {}),
       properties: { ouPath: a.ouPath, ...(a.email ? { email: a.email } : {}), ...(a.status ? { status: a.status } : {}) },
     };
-    return { ...base, properties: { ...base.properties, ...identity.get(a.id) } };
+    return { ...base, properties: { ...base.properties, ...identity.get(a.id), ...infrastructure.get(a.id) } };
   });
 }
 

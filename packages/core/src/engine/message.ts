@@ -7,8 +7,9 @@ export type CompiledMessage = (ctx: EvalContext, failure: Failure) => string;
 const VARIABLE = /\{\{\s*([A-Za-z0-9_.[\]"-]+)\s*\}\}/g;
 
 /**
- * Compiles a message template: `{{actual}}`, `{{expected}}` and `{{path}}` come from the failure,
- * anything else is a path into the evaluation context (`resource.name`, `environment.name`, …).
+ * Compiles a message template: `{{actual}}`, `{{expected}}` and `{{path}}` come from the failure
+ * (`{{actual.key}}` reads a key of the failing value, such as the item of a list that did not
+ * satisfy), anything else is a path into the evaluation context (`resource.name`, …).
  */
 export function compileMessage(template: string, where: string): CompiledMessage {
   const parts: ((ctx: EvalContext, failure: Failure) => string)[] = [];
@@ -18,6 +19,11 @@ export function compileMessage(template: string, where: string): CompiledMessage
     parts.push(() => literal);
     const name = m[1] as string;
     if (name === 'actual') parts.push((_, f) => show(f.actual));
+    else if (name.startsWith('actual.')) {
+      // A key of the failing value, e.g. the groupId of the list item that did not satisfy.
+      const keys = name.slice('actual.'.length).split('.');
+      parts.push((_, f) => show(keys.reduce<unknown>((v, k) => (v !== null && typeof v === 'object' && Object.hasOwn(v, k) ? (v as Record<string, unknown>)[k] : undefined), f.actual)));
+    }
     else if (name === 'expected') parts.push((_, f) => show(f.expected));
     else if (name === 'path') parts.push((_, f) => f.path);
     else {

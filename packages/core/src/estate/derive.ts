@@ -1,6 +1,7 @@
 import { parsePolicyDocument } from './policy-document.js';
 import { accountOfPrincipal, isAccountId, parseArn } from './arn.js';
 import { isServiceLinkedRole, ROLE_TRUST_FACTS, roleTrust } from './derive-identity.js';
+import { deriveInfrastructureFacts } from './derive-infra.js';
 import type { Estate, Resource } from './types.js';
 
 /**
@@ -67,6 +68,8 @@ export function deriveFacts(estate: Estate): void {
         break;
     }
   }
+  // Logging, resilience, network and cost facts (trail buckets, VPC zones, security group sources, budgets).
+  deriveInfrastructureFacts(estate);
 }
 
 /** The account that owns a key named by ARN, key id or alias (a bare id lives in the resource's own account). */

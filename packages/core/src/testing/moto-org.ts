@@ -5,7 +5,7 @@
 import { BudgetsClient, CreateBudgetCommand } from '@aws-sdk/client-budgets';
 import { CloudTrailClient, CreateTrailCommand, StartLoggingCommand } from '@aws-sdk/client-cloudtrail';
 import { ConfigServiceClient, PutConfigurationAggregatorCommand, PutConfigurationRecorderCommand } from '@aws-sdk/client-config-service';
-import { DescribeImagesCommand, EC2Client, RunInstancesCommand } from '@aws-sdk/client-ec2';
+import { DescribeImagesCommand, DescribeSubnetsCommand, EC2Client, RunInstancesCommand } from '@aws-sdk/client-ec2';
 import { CreateRepositoryCommand, ECRClient } from '@aws-sdk/client-ecr';
 import { CreateClusterCommand, CreateServiceCommand, ECSClient, RegisterTaskDefinitionCommand } from '@aws-sdk/client-ecs';
 import { CreateClusterCommand as CreateEksClusterCommand, EKSClient } from '@aws-sdk/client-eks';
@@ -39,7 +39,18 @@ import {
   OrganizationsClient,
   TagResourceCommand,
 } from '@aws-sdk/client-organizations';
-import { CreateDBClusterCommand, CreateDBClusterSnapshotCommand, CreateDBInstanceCommand, CreateDBSnapshotCommand, ModifyDBSnapshotAttributeCommand, RDSClient } from '@aws-sdk/client-rds';
+import {
+  CreateDBClusterCommand,
+  CreateDBClusterSnapshotCommand,
+  CreateDBInstanceCommand,
+  CreateDBParameterGroupCommand,
+  CreateDBSnapshotCommand,
+  ModifyDBParameterGroupCommand,
+  ModifyDBSnapshotAttributeCommand,
+  RDSClient,
+} from '@aws-sdk/client-rds';
+import { CreateReplicationGroupCommand, ElastiCacheClient } from '@aws-sdk/client-elasticache';
+import { CreateLoadBalancerCommand, ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
 import {
   CreateBucketCommand,
   PutBucketEncryptionCommand,
@@ -209,8 +220,13 @@ export async function plantScenario(org: MotoOrg): Promise<PlantedScenario> {
   await kms.send(new CreateAliasCommand({ AliasName: 'alias/prod-data', TargetKeyId: key.KeyMetadata?.KeyId ?? '' }));
   await kms.send(new EnableKeyRotationCommand({ KeyId: key.KeyMetadata?.KeyId ?? '' }));
 
-  // RDS in prod: 7 days of backups (a violation where 35 are required) and 35 days (clean).
+  // RDS in prod: 7 days of backups (a violation where 35 are required) and 35 days (clean);
+  // the clean one in a parameter group that forces TLS.
   const rds = new RDSClient(org.config(prod, region));
+  await rds.send(new CreateDBParameterGroupCommand({ DBParameterGroupName: 'pg-tls', DBParameterGroupFamily: 'postgres16', Description: 'TLS only' }));
+  await rds.send(
+    new ModifyDBParameterGroupCommand({ DBParameterGroupName: 'pg-tls', Parameters: [{ ParameterName: 'rds.force_ssl', ParameterValue: '1', ApplyMethod: 'immediate' }] }),
+  );
   const db = (id: string, days: number, encrypted: boolean) =>
     rds.send(
       new CreateDBInstanceCommand({
@@ -223,7 +239,7 @@ export async function plantScenario(org: MotoOrg): Promise<PlantedScenario> {
         BackupRetentionPeriod: days,
         MultiAZ: days > 7,
         StorageEncrypted: encrypted,
-        ...(encrypted ? { KmsKeyId: prodKeyArn } : {}),
+        ...(encrypted ? { KmsKeyId: prodKeyArn, DBParameterGroupName: 'pg-tls' } : {}),
         Tags: [{ Key: 'data-class', Value: 'confidential' }],
       }),
     );
@@ -345,10 +361,26 @@ export async function plantScenario(org: MotoOrg): Promise<PlantedScenario> {
       OrganizationAggregationSource: { RoleArn: `arn:aws:iam::${management}:role/config`, AllAwsRegions: true },
     }),
   );
+  // A Redis cache in prod without Multi-AZ, a load balancer in front of prod.
+  await new ElastiCacheClient(org.config(prod, region)).send(
+    new CreateReplicationGroupCommand({
+      ReplicationGroupId: 'sessions',
+      ReplicationGroupDescription: 'sessions',
+      Engine: 'redis',
+      CacheNodeType: 'cache.t4g.micro',
+      NumCacheClusters: 1,
+      MultiAZEnabled: false,
+      AutomaticFailoverEnabled: false,
+    }),
+  );
+  const prodSubnets = (await new EC2Client(org.config(prod, region)).send(new DescribeSubnetsCommand({}))).Subnets ?? [];
+  await new ElasticLoadBalancingV2Client(org.config(prod, region)).send(
+    new CreateLoadBalancerCommand({ Name: 'web', Type: 'application', Scheme: 'internet-facing', Subnets: prodSubnets.slice(0, 2).map((s) => s.SubnetId ?? '') }),
+  );
   await new BudgetsClient(org.config(management, 'us-east-1')).send(
     new CreateBudgetCommand({
       AccountId: management,
-      Budget: { BudgetName: 'monthly', BudgetLimit: { Amount: '1000', Unit: 'USD' }, TimeUnit: 'MONTHLY', BudgetType: 'COST' },
+      Budget: { BudgetName: 'monthly', BudgetLimit: { Amount: '1000', Unit: 'USD' }, TimeUnit: 'MONTHLY', BudgetType: 'COST', CostFilters: { LinkedAccount: [prod] } },
       NotificationsWithSubscribers: [
         {
           Notification: { NotificationType: 'ACTUAL', ComparisonOperator: 'GREATER_THAN', Threshold: 80, ThresholdType: 'PERCENTAGE' },

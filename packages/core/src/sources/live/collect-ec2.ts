@@ -97,6 +97,7 @@ export async function collectEc2(ctx: CollectContext): Promise<Resource[]> {
           cidr: s.CidrBlock,
           public: publicSubnets.has(s.SubnetId),
           mapPublicIpOnLaunch: s.MapPublicIpOnLaunch ?? false,
+          defaultForAz: s.DefaultForAz ?? false,
         },
       }),
     );

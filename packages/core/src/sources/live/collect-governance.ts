@@ -174,6 +174,8 @@ export async function collectBudgets(ctx: CollectContext): Promise<Resource[]> {
         limitUnit: b.BudgetLimit?.Unit,
         timeUnit: b.TimeUnit,
         budgetType: b.BudgetType,
+        // The linked accounts whose spend the budget tracks; empty: the budget's own account.
+        accounts: [...new Set(b.CostFilters?.LinkedAccount ?? [])].sort(cmp),
         notifications,
       },
     });

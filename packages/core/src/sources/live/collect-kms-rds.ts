@@ -9,9 +9,11 @@ import {
 import {
   DescribeDBClusterSnapshotAttributesCommand,
   DescribeDBSnapshotAttributesCommand,
+  paginateDescribeDBClusterParameters,
   paginateDescribeDBClusters,
   paginateDescribeDBClusterSnapshots,
   paginateDescribeDBInstances,
+  paginateDescribeDBParameters,
   paginateDescribeDBSnapshots,
   RDSClient,
   type DBSnapshotAttribute,
@@ -98,6 +100,46 @@ export async function collectKms(ctx: CollectContext): Promise<Resource[]> {
   return out.filter((r): r is Resource => r !== undefined);
 }
 
+/** The parameter that makes an engine refuse connections without TLS, or undefined when it has none. */
+function tlsParameter(engine: string | undefined): string | undefined {
+  if (!engine) return undefined;
+  if (/postgres|sqlserver/.test(engine)) return 'rds.force_ssl';
+  if (/mysql|mariadb/.test(engine)) return 'require_secure_transport';
+  return undefined;
+}
+
+/**
+ * Whether each parameter group forces TLS, reading every group once. The answer is undefined
+ * (unknown, so a rule reports error) when the engine has no such parameter, the parameter has
+ * no value, or the group could not be read.
+ */
+async function forcedTls(
+  uses: readonly { group: string | undefined; engine: string | undefined }[],
+  read: (group: string) => Promise<{ Parameters?: { ParameterName?: string; ParameterValue?: string }[] }[]>,
+  problem: (error: unknown, what: string) => void,
+): Promise<(group: string | undefined, engine: string | undefined) => boolean | undefined> {
+  const values = new Map<string, Map<string, string>>();
+  const groups = [...new Set(uses.filter((u) => u.group && tlsParameter(u.engine)).map((u) => u.group as string))].sort(cmp);
+  await mapLimit(groups, CALLS_PER_TASK, async (group) => {
+    try {
+      const found = new Map<string, string>();
+      for (const page of await read(group)) {
+        for (const p of page.Parameters ?? []) if (p.ParameterName && p.ParameterValue !== undefined) found.set(p.ParameterName, p.ParameterValue);
+      }
+      values.set(group, found);
+    } catch (error) {
+      // A group that is gone leaves the answer unknown; anything else (a denial) is a gap to report.
+      if (!isErrorCode(error, 'DBParameterGroupNotFound', 'DBParameterGroupNotFoundFault')) problem(error, `parameters of group ${group}`);
+    }
+  });
+  return (group, engine) => {
+    const name = tlsParameter(engine);
+    const value = group && name ? values.get(group)?.get(name) : undefined;
+    if (value === undefined) return undefined;
+    return ['1', 'on', 'true'].includes(value.toLowerCase());
+  };
+}
+
 /** Regions named by the automated-backup replication ARNs of an instance. */
 function replicationRegions(arns: readonly (string | undefined)[]): string[] {
   return [...new Set(arns.map((a) => (a ? parseArn(a)?.region : undefined)).filter((r): r is string => !!r))].sort(cmp);
@@ -120,6 +162,12 @@ export async function collectRds(ctx: CollectContext): Promise<Resource[]> {
   const resources: Resource[] = [];
 
   const instances = (await allPages(paginateDescribeDBInstances({ client: rds, pageSize: 100 }, {}))).flatMap((p) => p.DBInstances ?? []);
+  const problem = (error: unknown, what: string): void => ctx.problem('rds', region, error, what);
+  const instanceTls = await forcedTls(
+    instances.filter((db) => !db.DBClusterIdentifier).map((db) => ({ group: db.DBParameterGroups?.[0]?.DBParameterGroupName, engine: db.Engine })),
+    (group) => allPages(paginateDescribeDBParameters({ client: rds, pageSize: 100 }, { DBParameterGroupName: group })),
+    problem,
+  );
   for (const db of instances) {
     const arn = db.DBInstanceArn ?? `arn:${partition}:rds:${region}:${account}:db:${db.DBInstanceIdentifier ?? ''}`;
     resources.push(
@@ -143,6 +191,7 @@ export async function collectRds(ctx: CollectContext): Promise<Resource[]> {
           publiclyAccessible: db.PubliclyAccessible ?? false,
           backupReplicationRegions: replicationRegions((db.DBInstanceAutomatedBackupsReplications ?? []).map((r) => r.DBInstanceAutomatedBackupsArn)),
           vpcSecurityGroups: [...new Set((db.VpcSecurityGroups ?? []).map((g) => g.VpcSecurityGroupId ?? '').filter(Boolean))].sort(cmp),
+          forceSsl: db.DBClusterIdentifier ? undefined : instanceTls(db.DBParameterGroups?.[0]?.DBParameterGroupName, db.Engine),
           deletionProtection: db.DeletionProtection,
           status: db.DBInstanceStatus,
         },
@@ -151,6 +200,11 @@ export async function collectRds(ctx: CollectContext): Promise<Resource[]> {
   }
 
   const clusters = (await allPages(paginateDescribeDBClusters({ client: rds, pageSize: 100 }, {}))).flatMap((p) => p.DBClusters ?? []);
+  const clusterTls = await forcedTls(
+    clusters.map((c) => ({ group: c.DBClusterParameterGroup, engine: c.Engine })),
+    (group) => allPages(paginateDescribeDBClusterParameters({ client: rds, pageSize: 100 }, { DBClusterParameterGroupName: group })),
+    problem,
+  );
   for (const c of clusters) {
     const arn = c.DBClusterArn ?? `arn:${partition}:rds:${region}:${account}:cluster:${c.DBClusterIdentifier ?? ''}`;
     resources.push(
@@ -171,6 +225,7 @@ export async function collectRds(ctx: CollectContext): Promise<Resource[]> {
           kmsKeyId: c.StorageEncrypted && c.KmsKeyId ? c.KmsKeyId : null,
           deletionProtection: c.DeletionProtection,
           members: [...new Set((c.DBClusterMembers ?? []).map((m) => m.DBInstanceIdentifier ?? '').filter(Boolean))].sort(cmp),
+          forceSsl: clusterTls(c.DBClusterParameterGroup, c.Engine),
           status: c.Status,
         },
       }),
@@ -181,7 +236,6 @@ export async function collectRds(ctx: CollectContext): Promise<Resource[]> {
   const clusterSnapshots = (await allPages(paginateDescribeDBClusterSnapshots({ client: rds, pageSize: 100 }, { SnapshotType: 'manual' }))).flatMap(
     (p) => p.DBClusterSnapshots ?? [],
   );
-  const problem = (error: unknown, what: string): void => ctx.problem('rds', region, error, what);
 
   const instanceSnapshots = await mapLimit(
     snapshots.filter((s) => s.SnapshotType === undefined || s.SnapshotType === 'manual'),

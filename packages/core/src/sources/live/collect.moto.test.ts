@@ -198,7 +198,9 @@ describe.skipIf(!RUN)('live collection against moto', () => {
       const db = (id: string) => find(estate, 'aws.rds.instance', (r) => r.name === id);
       expect(db('orders-db')).toMatchObject({ account: prod, region: 'eu-west-1', tags: { 'data-class': 'confidential' } });
       expect(db('orders-db').properties).toMatchObject({ engine: 'postgres', backupRetentionDays: 7, multiAz: false, storageEncrypted: false, kmsKeyId: null, backupReplicationRegions: [] });
-      expect(db('billing-db').properties).toMatchObject({ backupRetentionDays: 35, multiAz: true, storageEncrypted: true, kmsKeyId: planted.prodKeyArn });
+      expect(db('billing-db').properties).toMatchObject({ backupRetentionDays: 35, multiAz: true, storageEncrypted: true, kmsKeyId: planted.prodKeyArn, forceSsl: true });
+      // The default group says nothing about TLS (moto returns no parameters): unknown, not false.
+      expect(db('orders-db').properties).not.toHaveProperty('forceSsl');
       expect(find(estate, 'aws.rds.cluster', (r) => r.name === 'ledger').properties).toMatchObject({ engine: 'aurora-postgresql', backupRetentionDays: 14, storageEncrypted: true });
       const snapshot = find(estate, 'aws.rds.snapshot', (r) => r.name === 'orders-manual');
       expect(snapshot.properties).toMatchObject({ sharedWith: [nonprod], encrypted: false, sourceArn: `arn:aws:rds:eu-west-1:${prod}:db:orders-db` });
@@ -246,8 +248,25 @@ describe.skipIf(!RUN)('live collection against moto', () => {
       expect(find(estate, 'aws.config.aggregator', (r) => r.name === 'org').properties).toMatchObject({ organizationWide: true, allRegions: true });
       expect(find(estate, 'aws.budgets.budget', (r) => r.name === 'monthly')).toMatchObject({
         region: 'global',
-        properties: { limitAmount: 1000, timeUnit: 'MONTHLY', notifications: [{ threshold: 80, thresholdType: 'PERCENTAGE', notificationType: 'ACTUAL', comparison: 'GREATER_THAN' }] },
+        properties: {
+          limitAmount: 1000,
+          timeUnit: 'MONTHLY',
+          budgetType: 'COST',
+          accounts: [org.accounts.prod],
+          notifications: [{ threshold: 80, thresholdType: 'PERCENTAGE', notificationType: 'ACTUAL', comparison: 'GREATER_THAN' }],
+        },
       });
+      expect(find(estate, 'aws.elasticache.replication-group', (r) => r.name === 'sessions')).toMatchObject({
+        account: org.accounts.prod,
+        region: 'eu-west-1',
+        properties: { engine: 'redis', multiAz: false, automaticFailover: false, atRestEncryption: false, transitEncryption: false },
+      });
+      const lb = find(estate, 'aws.elb.load-balancer', (r) => r.name === 'web');
+      expect(lb).toMatchObject({ account: org.accounts.prod, region: 'eu-west-1', properties: { kind: 'application', scheme: 'internet-facing' } });
+      expect(lb.properties.availabilityZones).toHaveLength(2);
+      const subnets = estate.resources.filter((r) => r.type === 'aws.ec2.subnet' && r.account === org.accounts.prod && r.region === 'eu-west-1');
+      expect(subnets.length).toBeGreaterThan(0);
+      expect(subnets.every((s) => s.properties.defaultForAz === true)).toBe(true);
       const analyzer = find(estate, 'aws.accessanalyzer.analyzer', () => true);
       expect(analyzer).toMatchObject({ account: security, region: 'eu-west-1', properties: { analyzerType: 'ORGANIZATION', status: 'ACTIVE', activeFindings: 2 } });
     });
@@ -272,7 +291,7 @@ describe.skipIf(!RUN)('live collection against moto', () => {
 
     it('records coverage: every service collected for every account and region', () => {
       expect(estate.coverage.filter((c) => c.status !== 'collected')).toEqual([]);
-      const regional = ['accessanalyzer', 'cloudtrail', 'config', 'ec2', 'ecr', 'ecs', 'eks', 'kms', 'lambda', 'rds', 's3'];
+      const regional = ['accessanalyzer', 'cloudtrail', 'config', 'ec2', 'ecr', 'ecs', 'eks', 'elasticache', 'elb', 'kms', 'lambda', 'rds', 's3'];
       for (const account of estate.accounts) {
         for (const service of ['budgets', 'iam', 'organizations']) {
           expect(estate.coverage).toContainEqual({ account: account.id, region: 'global', service, status: 'collected' });

@@ -8,6 +8,7 @@ import { collectAccessAnalyzer, collectBudgets, collectCloudTrail, collectConfig
 import { collectIam } from './collect-iam.js';
 import { collectEc2 } from './collect-ec2.js';
 import { collectKms, collectRds } from './collect-kms-rds.js';
+import { collectElastiCache, collectLoadBalancers } from './collect-network-cache.js';
 import { collectS3 } from './collect-s3.js';
 import { collectEcr, collectEcs, collectEks, collectLambda } from './collect-workloads.js';
 import { type CollectContext, cmp } from './context.js';
@@ -41,10 +42,12 @@ export const LIVE_SERVICES: readonly ServiceSpec[] = [
   { service: 'kms', scope: 'regional', collect: collectKms },
   { service: 'lambda', scope: 'regional', collect: collectLambda },
   { service: 'rds', scope: 'regional', collect: collectRds },
+  { service: 'elasticache', scope: 'regional', collect: collectElastiCache },
+  { service: 'elb', scope: 'regional', collect: collectLoadBalancers },
 ];
 
 /** The IAM service prefix of each coverage service's client. */
-const CLIENT_PREFIX: Readonly<Record<string, string>> = { accessanalyzer: 'access-analyzer' };
+const CLIENT_PREFIX: Readonly<Record<string, string>> = { accessanalyzer: 'access-analyzer', elb: 'elasticloadbalancing' };
 
 const REGION = /^[a-z]{2}(-[a-z0-9]+)+-\d+$/;
 const INACTIVE_ACCOUNT = new Set(['SUSPENDED', 'CLOSED', 'PENDING_CLOSURE']);

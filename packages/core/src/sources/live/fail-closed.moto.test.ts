@@ -13,7 +13,7 @@ import type { LiveCollectOptions } from './types.js';
 
 const RUN = motoAvailable('live collection fail-closed tests against moto');
 const NOW = new Date('2026-03-01T12:00:00.000Z');
-const REGIONAL = ['accessanalyzer', 'cloudtrail', 'config', 'ec2', 'ecr', 'ecs', 'eks', 'kms', 'lambda', 'rds', 's3'];
+const REGIONAL = ['accessanalyzer', 'cloudtrail', 'config', 'ec2', 'ecr', 'ecs', 'eks', 'elasticache', 'elb', 'kms', 'lambda', 'rds', 's3'];
 
 function coverageOf(estate: Estate, account: string): CoverageRecord[] {
   return estate.coverage.filter((c) => c.account === account);

@@ -111,9 +111,9 @@ describe('planToResources on a plan of every mapped type (Terraform 1.11, aws pr
     expect(logs.unknown).toBeUndefined();
     expect(byName(estate, 'aws.s3.bucket', 'orglint-fixture-replica').unknown).toEqual(['encryption', 'expirationDays', 'kmsKeyAccount', 'replicationRules']);
     expect(byName(estate, 'aws.ec2.security-group', 'web').properties.ingress).toEqual([
-      { protocol: 'tcp', fromPort: 443, toPort: 443, cidrs: ['0.0.0.0/0'], sourceSecurityGroups: [] },
-      { protocol: 'tcp', fromPort: 3389, toPort: 3389, cidrs: ['10.0.0.0/8'], sourceSecurityGroups: [] },
-      { protocol: 'tcp', fromPort: 22, toPort: 22, cidrs: ['0.0.0.0/0'], sourceSecurityGroups: [] },
+      { protocol: 'tcp', fromPort: 443, toPort: 443, cidrs: ['0.0.0.0/0'], sourceSecurityGroups: [], prefixLists: [] },
+      { protocol: 'tcp', fromPort: 3389, toPort: 3389, cidrs: ['10.0.0.0/8'], sourceSecurityGroups: [], prefixLists: [] },
+      { protocol: 'tcp', fromPort: 22, toPort: 22, cidrs: ['0.0.0.0/0'], sourceSecurityGroups: [], prefixLists: [] },
     ]);
     expect(byName(estate, 'aws.config.recorder', 'main').properties).toEqual({ recording: true, allSupported: true });
   });
@@ -139,7 +139,8 @@ describe('planToResources on a plan of every mapped type (Terraform 1.11, aws pr
       s3BucketAccount: '111122223333',
     });
     expect(byAddress(estate, 'aws_instance.bastion').properties).toMatchObject({ instanceType: 't3.micro', metadataHttpTokens: 'required' });
-    expect(byAddress(estate, 'aws_vpc.main').properties).toEqual({ cidr: '10.0.0.0/16', isDefault: false });
+    // The zones are derived from the planned subnets, which name the VPC by its address.
+    expect(byAddress(estate, 'aws_vpc.main').properties).toEqual({ cidr: '10.0.0.0/16', isDefault: false, availabilityZones: ['eu-west-1a', 'eu-west-1b'] });
     expect(byAddress(estate, 'aws_subnet.public[0]').properties).toMatchObject({ vpcId: 'tf:aws_vpc.main', availabilityZone: 'eu-west-1a', cidr: '10.0.0.0/24' });
     expect(byAddress(estate, 'aws_vpc_peering_connection.partner').properties).toMatchObject({
       requesterAccount: '111122223333',
