@@ -31,16 +31,16 @@ async function generate() {
   const pick = (list) => list[Math.floor(rand() * list.length)];
   const ACCOUNTS = 1000;
   const RESOURCES = 200_000;
-  const regions = ['eu-west-1', 'eu-central-1'];
+  const regions = ['eu-west-1', 'il-central-1'];
   const accounts = [];
   for (let i = 0; i < ACCOUNTS; i++) {
     const id = String(100000000000 + i * 7919);
-    const env = i === 0 ? 'management' : i % 2 ? 'prod' : 'nonprod';
+    const env = i === 0 ? 'management' : i === 1 ? 'shared-services' : i % 2 ? 'prod' : 'nonprod';
     accounts.push({
       id,
-      name: i === 0 ? 'set-management' : `set-${env}-${String(i).padStart(4, '0')}`,
+      name: i < 2 ? `set-${env}` : `set-${env}-${String(i).padStart(4, '0')}`,
       email: `aws+${i}@example.com`,
-      ouPath: i === 0 ? '/' : env === 'prod' ? '/Workloads/Prod' : '/Workloads/NonProd',
+      ouPath: i === 0 ? '/' : i === 1 ? '/Infrastructure' : env === 'prod' ? '/Workloads/Prod' : '/Workloads/NonProd',
       status: 'ACTIVE',
       tags: { environment: env, owner: `team-${i % 40}`, 'cost-center': `cc-${i % 97}` },
     });
@@ -50,7 +50,7 @@ async function generate() {
     if (!out.write(s)) await once(out, 'drain');
   };
   await write(`{"schemaVersion":1,"source":{"kind":"synthetic","collectedAt":"2026-11-22T02:00:00.000Z","tool":"orglint bench"},`);
-  await write(`"organization":{"id":"o-bench","managementAccountId":"${accounts[0].id}","organizationalUnits":[{"id":"ou-w","path":"/Workloads"},{"id":"ou-p","path":"/Workloads/Prod"},{"id":"ou-n","path":"/Workloads/NonProd"}],"policies":[]},`);
+  await write(`"organization":{"id":"o-bench","managementAccountId":"${accounts[0].id}","organizationalUnits":[{"id":"ou-i","path":"/Infrastructure"},{"id":"ou-w","path":"/Workloads"},{"id":"ou-p","path":"/Workloads/Prod"},{"id":"ou-n","path":"/Workloads/NonProd"}],"policies":[{"id":"p-full","name":"FullAWSAccess","type":"SERVICE_CONTROL_POLICY","awsManaged":true,"targets":["/"]},{"id":"p-regions","name":"deny-outside-allowed-regions","type":"SERVICE_CONTROL_POLICY","targets":["/Workloads"]}]},`);
   await write(`"accounts":${JSON.stringify(accounts)},"resources":[`);
   const types = ['aws.iam.user', 'aws.iam.user', 'aws.ec2.instance', 'aws.ec2.instance', 'aws.s3.bucket', 'aws.rds.instance', 'aws.kms.key', 'aws.rds.snapshot', 'aws.lambda.function', 'aws.ecr.repository', 'aws.rds.cluster'];
   const classes = ['synthetic', 'sanitized', 'customer', 'internal'];
@@ -61,12 +61,29 @@ async function generate() {
     n++;
     records.push(r);
   };
+  // The control plane every account has: the break-glass role, and in the management and
+  // shared-services accounts the organisation's analyzers, trail and log archive.
+  const management = accounts[0].id;
+  const logArchive = accounts[1].id;
+  const regionsOf = (a) => (a.tags.environment === 'prod' ? regions : ['eu-west-1']);
+  for (const region of regions) {
+    const arn = `arn:aws:access-analyzer:${region}:${management}:analyzer/org`;
+    await emit({ type: 'aws.accessanalyzer.analyzer', id: arn, arn, account: management, region, name: 'org', tags: {}, properties: { analyzerType: 'ORGANIZATION', status: 'ACTIVE', activeFindings: 0 } });
+  }
+  const trail = `arn:aws:cloudtrail:eu-west-1:${management}:trail/org-trail`;
+  await emit({ type: 'aws.cloudtrail.trail', id: trail, arn: trail, account: management, region: 'eu-west-1', name: 'org-trail', tags: {}, properties: { isOrganizationTrail: true, isMultiRegionTrail: true, logFileValidation: true, isLogging: true, managementEvents: 'All', s3BucketName: 'set-org-audit-logs', kmsKeyId: null, homeRegion: 'eu-west-1' } });
+  await emit({ type: 'aws.s3.bucket', id: 'arn:aws:s3:::set-org-audit-logs', arn: 'arn:aws:s3:::set-org-audit-logs', account: logArchive, region: 'eu-west-1', name: 'set-org-audit-logs', tags: { 'data-classification': 'internal' }, properties: { replicationRules: [], encryption: { algorithm: 'AES256', kmsKeyId: null }, expirationDays: null } });
+  for (const a of accounts.slice(1)) {
+    const arn = `arn:aws:iam::${a.id}:role/OrganizationAccountAccessRole`;
+    await emit({ type: 'aws.iam.role', id: arn, arn, account: a.id, region: 'global', name: 'OrganizationAccountAccessRole', tags: {}, properties: { path: '/', attachedPolicies: ['arn:aws:iam::aws:policy/AdministratorAccess'], inlinePolicies: [], trustPolicy: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${management}:root` }, Action: 'sts:AssumeRole' }] } } });
+  }
   for (const a of accounts) {
     await emit({ type: 'aws.iam.root', id: `arn:aws:iam::${a.id}:root`, arn: `arn:aws:iam::${a.id}:root`, account: a.id, region: 'global', name: 'root', tags: {}, properties: { mfaEnabled: rand() > 0.05, hardwareMfa: rand() > 0.3, accessKeys: 0 } });
   }
   for (let i = n; i < RESOURCES; i++) {
-    const a = accounts[Math.floor(rand() * ACCOUNTS)];
-    const region = pick(regions);
+    // Workloads live in workload accounts; now and then one strays into the management account.
+    const a = rand() < 0.0005 ? accounts[0] : accounts[2 + Math.floor(rand() * (ACCOUNTS - 2))];
+    const region = a.tags.environment === 'prod' ? pick(regions) : 'eu-west-1';
     const type = pick(types);
     const k = `${type.split('.').pop()}-${i}`;
     // Mostly compliant, as real estates are: a few percent of each kind of violation.
@@ -99,10 +116,10 @@ async function generate() {
         break;
       }
       case 'aws.rds.instance':
-        r = { arn: `arn:aws:rds:${region}:${a.id}:db:${k}`, properties: { engine: 'postgres', instanceClass: 'db.m6g.large', backupRetentionDays: retention, multiAz: rand() > 0.5, storageEncrypted: true, kmsKeyId: key, clusterId: null, publiclyAccessible: false } };
+        r = { arn: `arn:aws:rds:${region}:${a.id}:db:${k}`, properties: { engine: 'postgres', instanceClass: 'db.m6g.large', backupRetentionDays: retention, multiAz: prod ? rand() > 0.02 : false, backupReplicationRegions: prod && rand() > 0.02 ? ['eu-central-1'] : [], storageEncrypted: true, kmsKeyId: key, clusterId: null, publiclyAccessible: false } };
         break;
       case 'aws.rds.cluster':
-        r = { arn: `arn:aws:rds:${region}:${a.id}:cluster:${k}`, properties: { engine: 'aurora-postgresql', backupRetentionDays: retention, multiAz: true, storageEncrypted: true, kmsKeyId: key } };
+        r = { arn: `arn:aws:rds:${region}:${a.id}:cluster:${k}`, properties: { engine: 'aurora-postgresql', backupRetentionDays: retention, multiAz: true, backupReplicationRegions: prod && rand() > 0.02 ? ['eu-central-1'] : [], storageEncrypted: true, kmsKeyId: key } };
         break;
       case 'aws.rds.snapshot':
         r = { arn: `arn:aws:rds:${region}:${a.id}:snapshot:${k}`, properties: { sourceArn: `arn:aws:rds:${region}:${a.id}:db:db-${i}`, sharedWith: rand() < 0.03 ? [pick(accounts).id] : rand() < 0.1 ? [sameEnv().id] : [], encrypted: true, kmsKeyId: key } };
@@ -123,12 +140,13 @@ async function generate() {
   records.sort((a, b) => (a.type < b.type ? -1 : a.type > b.type ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   for (let i = 0; i < records.length; i++) await write((i === 0 ? '' : ',') + JSON.stringify(records[i]));
   await write('],"coverage":');
-  const services = ['iam', 'kms', 'rds', 's3', 'ec2', 'ecs', 'eks', 'lambda', 'ecr'];
+  const services = ['accessanalyzer', 'backup', 'cloudtrail', 'config', 'ec2', 'ecr', 'ecs', 'eks', 'elasticache', 'elb', 'kms', 'lambda', 'rds', 's3'];
   const coverage = [];
   for (const a of accounts) {
-    coverage.push({ account: a.id, region: 'global', service: 'iam', status: 'collected' });
-    for (const region of regions) for (const service of services.slice(1)) coverage.push({ account: a.id, region, service, status: 'collected' });
+    for (const service of ['budgets', 'iam']) coverage.push({ account: a.id, region: 'global', service, status: 'collected' });
+    for (const region of regionsOf(a)) for (const service of services) coverage.push({ account: a.id, region, service, status: 'collected' });
   }
+  coverage.sort((x, y) => (x.account < y.account ? -1 : x.account > y.account ? 1 : x.region < y.region ? -1 : x.region > y.region ? 1 : x.service < y.service ? -1 : 1));
   await write(`${JSON.stringify(coverage)}}\n`);
   out.end();
   await once(out, 'finish');
@@ -149,7 +167,7 @@ function measure(args) {
   return { seconds, rssMb: Math.round(Number(rss) / 1024), status: run.status };
 }
 
-const want = 'bench-v4';
+const want = 'bench-v6';
 const marker = new URL('estate.version', dir);
 if (!existsSync(estateFile) || !existsSync(marker) || readFileSync(marker, 'utf8') !== want) {
   process.stdout.write('generating the synthetic estate …\n');
@@ -158,6 +176,7 @@ if (!existsSync(estateFile) || !existsSync(marker) || readFileSync(marker, 'utf8
 }
 const policy = readFileSync(new URL('examples/set/rules.yaml', root), 'utf8')
   .replace('      names: [set-nonprod]', '      ouPaths: [/Workloads/NonProd]')
+  .replace('accountNamePattern: set-nonprod', 'accountNamePattern: set-nonprod-*')
   .replace(/\nwaivers:[\s\S]*$/, '\n');
 writeFileSync(policyFile, `${policy}\ncatalogue: all\n`);
 const parseChild = new URL('bench-parse-child.mjs', import.meta.url).pathname;
