@@ -2,21 +2,13 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { OrglintError } from '../errors.js';
 import { loadEstate, parseEstate } from './load-estate.js';
+import { thrownBy } from '../testing/errors.js';
+
+const messageOf = (fn: () => unknown): string => thrownBy(fn).message;
 
 const base = { schemaVersion: 1, organization: { managementAccountId: '111111111111' }, accounts: [], resources: [], coverage: [] };
 const dir = mkdtempSync(join(tmpdir(), 'orglint-estate-'));
-
-function messageOf(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof OrglintError) return error.message;
-    throw error;
-  }
-  throw new Error('expected an OrglintError');
-}
 
 describe('loadEstate', () => {
   it('names the line and column of a JSON syntax error', () => {

@@ -4,9 +4,9 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { OrglintError } from '../errors.js';
 import { buildEvidenceBundle, verifyEvidenceBundle, writeEvidenceBundle, type BundleFile, type EvidenceBundleInput, type EvidenceManifest } from './bundle.js';
 import { ESTATE_TEXT, POLICY_TEXT, fixtureScan, jsonReport } from './fixture.js';
+import { rejectionOf, thrownBy } from '../testing/errors.js';
 
 const TIMESTAMP = '2026-11-23T03:00:00Z';
 
@@ -27,16 +27,6 @@ function input(overrides: Partial<EvidenceBundleInput> = {}): EvidenceBundleInpu
     warnExpiringDays: 30,
     ...overrides,
   };
-}
-
-async function rejection(promise: Promise<unknown>): Promise<OrglintError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof OrglintError) return error;
-    throw error;
-  }
-  throw new Error('expected an OrglintError');
 }
 
 function sha256(bytes: Buffer | string): string {
@@ -100,20 +90,12 @@ describe('buildEvidenceBundle', () => {
   });
 
   it('refuses a policy or estate that is not what the scan hashed, and a timestamp that is not ISO 8601', () => {
-    const thrown = (fn: () => unknown): OrglintError => {
-      try {
-        fn();
-      } catch (error) {
-        if (error instanceof OrglintError) return error;
-        throw error;
-      }
-      throw new Error('expected an OrglintError');
-    };
-    const policy = thrown(() => buildEvidenceBundle(input({ policyText: `${POLICY_TEXT}# edited\n` })));
+
+    const policy = thrownBy(() => buildEvidenceBundle(input({ policyText: `${POLICY_TEXT}# edited\n` })));
     expect(policy.code).toBe('evidence-mismatch');
     expect(policy.message).toMatch(/^The policy text given for the bundle \(SHA-256 [0-9a-f]{64}\) is not the policy the scan used \(rules\.yaml, SHA-256 [0-9a-f]{64}\); build the bundle from the same policy file the scan read\.$/);
-    expect(thrown(() => buildEvidenceBundle(input({ estateText: `${ESTATE_TEXT} ` }))).code).toBe('evidence-mismatch');
-    const time = thrown(() => buildEvidenceBundle(input({ timestamp: 'yesterday' })));
+    expect(thrownBy(() => buildEvidenceBundle(input({ estateText: `${ESTATE_TEXT} ` }))).code).toBe('evidence-mismatch');
+    const time = thrownBy(() => buildEvidenceBundle(input({ timestamp: 'yesterday' })));
     expect(time.code).toBe('invalid-argument');
     expect(time.message).toBe('The evidence timestamp "yesterday" is not an ISO 8601 time; give one like 2026-11-23T00:00:00Z.');
   });
@@ -208,23 +190,23 @@ describe('writeEvidenceBundle and verifyEvidenceBundle', () => {
   it('refuses a directory with no manifest, a damaged manifest, a missing directory and a file', async () => {
     const empty = join(work, 'empty');
     mkdirSync(empty);
-    const none = await rejection(verifyEvidenceBundle(empty));
+    const none = await rejectionOf(verifyEvidenceBundle(empty));
     expect(none.code).toBe('evidence-mismatch');
     expect(none.message).toBe(`${empty} has no manifest.json, so it is not an orglint evidence bundle or its manifest was removed; nothing in it can be verified.`);
     writeFileSync(join(empty, 'manifest.json'), '{"files": []}');
-    expect((await rejection(verifyEvidenceBundle(empty))).message).toBe(
+    expect((await rejectionOf(verifyEvidenceBundle(empty))).message).toBe(
       `${empty}/manifest.json is not an orglint evidence manifest (its "evidenceFormatVersion" is undefined, and this orglint reads 1), so the bundle cannot be verified; it was altered or not written by orglint.`,
     );
-    expect((await rejection(verifyEvidenceBundle(join(work, 'nope')))).code).toBe('file-not-found');
+    expect((await rejectionOf(verifyEvidenceBundle(join(work, 'nope')))).code).toBe('file-not-found');
     writeFileSync(join(work, 'file'), 'x');
-    expect((await rejection(verifyEvidenceBundle(join(work, 'file')))).code).toBe('evidence-mismatch');
+    expect((await rejectionOf(verifyEvidenceBundle(join(work, 'file')))).code).toBe('evidence-mismatch');
   });
 
   it('refuses to write into a directory that is not empty, and leaves it untouched', async () => {
     const dir = join(work, 'evidence');
     mkdirSync(dir);
     writeFileSync(join(dir, 'old.txt'), 'last month');
-    const error = await rejection(writeEvidenceBundle(dir, buildEvidenceBundle(input())));
+    const error = await rejectionOf(writeEvidenceBundle(dir, buildEvidenceBundle(input())));
     expect(error.code).toBe('output-exists');
     expect(error.message).toBe(`${dir} already exists and is not empty; give --output a new directory (evidence is never overwritten), or move the old one away first.`);
     expect(readdirSync(dir)).toEqual(['old.txt']);
@@ -232,7 +214,7 @@ describe('writeEvidenceBundle and verifyEvidenceBundle', () => {
     expect(readdirSync(work)).toEqual(['evidence']);
 
     writeFileSync(join(work, 'plain'), 'x');
-    expect((await rejection(writeEvidenceBundle(join(work, 'plain'), []))).code).toBe('output-exists');
+    expect((await rejectionOf(writeEvidenceBundle(join(work, 'plain'), []))).code).toBe('output-exists');
   });
 
   it('writes into an existing empty directory', async () => {

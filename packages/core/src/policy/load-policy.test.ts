@@ -2,9 +2,9 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { OrglintError } from '../errors.js';
 import { loadPolicy, parsePolicy } from './load-policy.js';
 import { resolveRules } from './resolve.js';
+import { thrownBy } from '../testing/errors.js';
 
 const GOOD = `version: 1
 environments:
@@ -12,16 +12,6 @@ environments:
     accounts: { names: [prod] }
     parameters: { backupRetentionDays: 35 }
 `;
-
-function errorOf(fn: () => unknown): OrglintError {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof OrglintError) return error;
-    throw error;
-  }
-  throw new Error('expected an OrglintError');
-}
 
 describe('parsePolicy', () => {
   it('loads a valid policy with its hash and environments', () => {
@@ -41,20 +31,20 @@ describe('parsePolicy', () => {
     ['version: 1\n  environments: [\n', 'not valid YAML'],
     [`${GOOD}environments:\n  x: {}\n`, 'not valid YAML'],
   ])('refuses %j with a positioned sentence', (text, fragment) => {
-    const e = errorOf(() => parsePolicy(text, 'rules.yaml'));
+    const e = thrownBy(() => parsePolicy(text, 'rules.yaml'));
     expect(e.message).toContain(fragment);
     expect(e.message.startsWith('rules.yaml')).toBe(true);
   });
 
   it('refuses a waiver date that is no date', () => {
-    const e = errorOf(() => parsePolicy(`${GOOD}waivers:\n  - rule: x\n    resource: y\n    reason: a long enough reason\n    expires: "2027-13-45"\n`, 'rules.yaml'));
+    const e = thrownBy(() => parsePolicy(`${GOOD}waivers:\n  - rule: x\n    resource: y\n    reason: a long enough reason\n    expires: "2027-13-45"\n`, 'rules.yaml'));
     expect(e.code).toBe('invalid-waiver');
     expect(e.message).toContain('rules.yaml:10:');
   });
 
   it('refuses an alias bomb before it expands', () => {
     const bomb = `${GOOD}name: &a ["x","x","x","x","x","x","x","x","x"]\n` + Array.from({ length: 12 }, (_, i) => `x${i}: &b${i} [*${i === 0 ? 'a' : `b${i - 1}`},*${i === 0 ? 'a' : `b${i - 1}`},*${i === 0 ? 'a' : `b${i - 1}`},*${i === 0 ? 'a' : `b${i - 1}`}]`).join('\n');
-    expect(errorOf(() => parsePolicy(bomb, 'rules.yaml')).code).toBe('invalid-yaml');
+    expect(thrownBy(() => parsePolicy(bomb, 'rules.yaml')).code).toBe('invalid-yaml');
   });
 
   it('keeps __proto__ keys as data', () => {
@@ -64,9 +54,9 @@ describe('parsePolicy', () => {
   });
 
   it('names a missing file and a directory', () => {
-    expect(errorOf(() => loadPolicy('/nonexistent/rules.yaml')).message).toBe('/nonexistent/rules.yaml does not exist; check the path of the policy file.');
+    expect(thrownBy(() => loadPolicy('/nonexistent/rules.yaml')).message).toBe('/nonexistent/rules.yaml does not exist; check the path of the policy file.');
     const dir = mkdtempSync(join(tmpdir(), 'orglint-'));
-    expect(errorOf(() => loadPolicy(dir)).message).toContain('is a directory');
+    expect(thrownBy(() => loadPolicy(dir)).message).toContain('is a directory');
   });
 });
 
@@ -103,14 +93,14 @@ describe('resolveRules', () => {
     [`${GOOD}rules:\n  backup-retention: { parameters: { minimun: 3 } }\n`, 'has no parameter "minimun"'],
     [`${GOOD}rules:\n  backup-retention: { environments: [prod] }\n`, 'which the policy does not define'],
   ])('refuses %j', (text, fragment) => {
-    expect(errorOf(() => resolveRules(parsePolicy(text, 'rules.yaml'), catalogue)).message).toContain(fragment);
+    expect(thrownBy(() => resolveRules(parsePolicy(text, 'rules.yaml'), catalogue)).message).toContain(fragment);
   });
 
   it('refuses a custom rule with an unknown resource type or a clashing id', () => {
     const custom = (id: string, type: string) =>
       `${GOOD}customRules:\n  - id: ${id}\n    title: Custom rule title here\n    severity: low\n    rationale: A rationale that is long enough.\n    remediation: Fix it somehow.\n    resources: [${type}]\n    assert: { path: resource.id, exists: true }\n    messages: { bad: bad }\n`;
-    expect(errorOf(() => resolveRules(parsePolicy(custom('mine', 'aws.rds.db'), 'rules.yaml'), catalogue)).code).toBe('unknown-resource-type');
-    expect(errorOf(() => resolveRules(parsePolicy(custom('backup-retention', 'aws.rds.instance'), 'rules.yaml'), catalogue)).code).toBe('duplicate-id');
+    expect(thrownBy(() => resolveRules(parsePolicy(custom('mine', 'aws.rds.db'), 'rules.yaml'), catalogue)).code).toBe('unknown-resource-type');
+    expect(thrownBy(() => resolveRules(parsePolicy(custom('backup-retention', 'aws.rds.instance'), 'rules.yaml'), catalogue)).code).toBe('duplicate-id');
     expect(resolveRules(parsePolicy(custom('mine', 'aws.rds.instance'), 'rules.yaml'), catalogue).map((r) => r.definition.id)).toEqual(['backup-retention', 'mine']);
   });
 });

@@ -1,21 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { OrglintError } from '../errors.js';
 import { fixtureScan, jsonReport } from '../evidence/fixture.js';
 import type { Result, ScanResult } from '../model.js';
 import { compareWithBaseline } from './baseline.js';
+import { thrownBy } from '../testing/errors.js';
 
 function withResults(base: ScanResult, results: Result[]): ScanResult {
   return { ...base, results, generatedAt: '2026-11-22T02:00:00.000Z' };
-}
-
-function thrown(fn: () => unknown): OrglintError {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof OrglintError) return error;
-    throw error;
-  }
-  throw new Error('expected an OrglintError');
 }
 
 describe('compareWithBaseline', () => {
@@ -92,7 +82,7 @@ describe('compareWithBaseline', () => {
     ['another tool', JSON.stringify({ formatVersion: 1, tool: { name: 'prowler' }, generatedAt: 'x', results: [] }), /^old\.json has no "tool": \{"name": "orglint"\}, so it was not written by orglint; give/],
     ['a result without fingerprint', JSON.stringify({ formatVersion: 1, tool: { name: 'orglint' }, generatedAt: 'x', results: [{ status: 'fail' }] }), /^old\.json: results\[0\] has no "fingerprint" string, so the report is damaged; give/],
   ])('refuses %s with one sentence naming the file', (_what, text, message) => {
-    const error = thrown(() => compareWithBaseline(current, text, 'old.json'));
+    const error = thrownBy(() => compareWithBaseline(current, text, 'old.json'));
     expect(error.code).toBe('invalid-baseline');
     expect(error.message).toMatch(message);
     expect(error.message.trim().split(/\.\s+[A-Z]/)).toHaveLength(1);

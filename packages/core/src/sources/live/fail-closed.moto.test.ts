@@ -3,13 +3,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { OrglintError } from '../../errors.js';
 import type { CoverageRecord, Estate } from '../../estate/types.js';
 import { combineHooks, httpError, jsonError, queryError, startBlackhole, timeoutVia } from '../../testing/inject.js';
 import { motoAvailable, startMoto, type MotoServer } from '../../testing/moto.js';
 import { buildMotoOrg, type MotoOrg, TEST_CREDENTIALS } from '../../testing/moto-org.js';
 import { collectLiveEstate } from './collect.js';
 import type { LiveCollectOptions } from './types.js';
+import { rejectionOf } from '../../testing/errors.js';
 
 const RUN = motoAvailable('live collection fail-closed tests against moto');
 const NOW = new Date('2026-03-01T12:00:00.000Z');
@@ -17,16 +17,6 @@ const REGIONAL = ['accessanalyzer', 'cloudtrail', 'config', 'ec2', 'ecr', 'ecs',
 
 function coverageOf(estate: Estate, account: string): CoverageRecord[] {
   return estate.coverage.filter((c) => c.account === account);
-}
-
-async function rejection(promise: Promise<unknown>): Promise<OrglintError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof OrglintError) return error;
-    throw error;
-  }
-  throw new Error('expected the collection to fail');
 }
 
 describe.skipIf(!RUN)('live collection fails closed', () => {
@@ -152,13 +142,13 @@ describe.skipIf(!RUN)('live collection fails closed', () => {
     vi.stubEnv('AWS_SHARED_CREDENTIALS_FILE', join(dir, 'credentials'));
     vi.stubEnv('AWS_EC2_METADATA_DISABLED', 'true');
 
-    const none = await rejection(collectLiveEstate({ endpoint: moto.endpoint, regions: ['eu-west-1'], now: () => NOW }));
+    const none = await rejectionOf(collectLiveEstate({ endpoint: moto.endpoint, regions: ['eu-west-1'], now: () => NOW }));
     expect(none.code).toBe('aws-credentials');
     expect(none.message).toBe(
       "No AWS credentials were found: set AWS_PROFILE or pass --profile naming a profile of the organization's management account, or export AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY.",
     );
 
-    const unknown = await rejection(collectLiveEstate({ endpoint: moto.endpoint, regions: ['eu-west-1'], profile: 'org-audit', now: () => NOW }));
+    const unknown = await rejectionOf(collectLiveEstate({ endpoint: moto.endpoint, regions: ['eu-west-1'], profile: 'org-audit', now: () => NOW }));
     expect(unknown.code).toBe('aws-credentials');
     expect(unknown.message).toBe(
       'The AWS profile "org-audit" is not defined in the AWS config or credentials file (~/.aws/config, ~/.aws/credentials, or the files AWS_CONFIG_FILE and AWS_SHARED_CREDENTIALS_FILE name); define it there or pass another one with --profile.',
@@ -168,13 +158,13 @@ describe.skipIf(!RUN)('live collection fails closed', () => {
     // (A new file: the SDK caches the files it has read.)
     writeFileSync(join(dir, 'config-broken'), '[profile broken]\nregion = eu-west-1\n');
     vi.stubEnv('AWS_CONFIG_FILE', join(dir, 'config-broken'));
-    const broken = await rejection(collectLiveEstate({ endpoint: moto.endpoint, regions: ['eu-west-1'], profile: 'broken', now: () => NOW }));
+    const broken = await rejectionOf(collectLiveEstate({ endpoint: moto.endpoint, regions: ['eu-west-1'], profile: 'broken', now: () => NOW }));
     expect(broken.code).toBe('aws-credentials');
     expect(broken.message).toMatch(/^The AWS profile "broken" gave no credentials \(.+\); sign in again \(for example `aws sso login --profile broken`\) or fix the profile's settings, or pass another one with --profile\.$/);
   });
 
   it('says the session expired when STS answers ExpiredToken', async () => {
-    const error = await rejection(
+    const error = await rejectionOf(
       collectLiveEstate({
         ...base,
         regions: ['eu-west-1'],
@@ -194,20 +184,20 @@ describe.skipIf(!RUN)('live collection fails closed', () => {
       )
     ).Credentials;
     const lonerCredentials = { accessKeyId: loner?.AccessKeyId ?? '', secretAccessKey: loner?.SecretAccessKey ?? '', sessionToken: loner?.SessionToken ?? '' };
-    const outside = await rejection(collectLiveEstate({ ...base, credentials: async () => lonerCredentials, regions: ['eu-west-1'] }));
+    const outside = await rejectionOf(collectLiveEstate({ ...base, credentials: async () => lonerCredentials, regions: ['eu-west-1'] }));
     expect(outside.code).toBe('aws-organizations');
     expect(outside.message).toBe(
       "Account 444455556666 is not a member of an AWS Organization; run orglint with credentials of the organization's management account (or of a delegated administrator for AWS Organizations).",
     );
 
     const { nonprod, management } = org.accounts;
-    const member = await rejection(collectLiveEstate({ ...base, credentials: async () => org.credentials[nonprod] ?? TEST_CREDENTIALS, regions: ['eu-west-1'] }));
+    const member = await rejectionOf(collectLiveEstate({ ...base, credentials: async () => org.credentials[nonprod] ?? TEST_CREDENTIALS, regions: ['eu-west-1'] }));
     expect(member.code).toBe('aws-organizations');
     expect(member.message).toBe(
       `Account ${nonprod} is a member of organization ${org.organizationId} but may not list its accounts; run orglint with credentials of the management account ${management}, or register ${nonprod} as a delegated administrator for AWS Organizations.`,
     );
 
-    const denied = await rejection(
+    const denied = await rejectionOf(
       collectLiveEstate({
         ...base,
         regions: ['eu-west-1'],
@@ -229,7 +219,7 @@ describe.skipIf(!RUN)('live collection fails closed', () => {
   it('gives up on an endpoint that never answers after the configured request timeout', async () => {
     const blackhole = await startBlackhole();
     try {
-      const error = await rejection(
+      const error = await rejectionOf(
         collectLiveEstate({ ...base, endpoint: `http://127.0.0.1:${blackhole.port}`, regions: ['eu-west-1'], maxAttempts: 1, requestTimeoutMs: 200 }),
       );
       expect(error.code).toBe('aws-credentials');
@@ -242,7 +232,7 @@ describe.skipIf(!RUN)('live collection fails closed', () => {
   });
 
   it('rejects region names that are not regions before calling AWS', async () => {
-    const error = await rejection(collectLiveEstate({ ...base, regions: ['eu-west-1', 'Frankfurt'] }));
+    const error = await rejectionOf(collectLiveEstate({ ...base, regions: ['eu-west-1', 'Frankfurt'] }));
     expect(error.code).toBe('invalid-argument');
     expect(error.message).toBe('The region "Frankfurt" is not an AWS region name; list regions like eu-west-1,us-east-1.');
   });
