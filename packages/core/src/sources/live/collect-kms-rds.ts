@@ -237,74 +237,74 @@ export async function collectRds(ctx: CollectContext): Promise<Resource[]> {
     (p) => p.DBClusterSnapshots ?? [],
   );
 
-  const instanceSnapshots = await mapLimit(
-    snapshots.filter((s) => s.SnapshotType === undefined || s.SnapshotType === 'manual'),
-    CALLS_PER_TASK,
-    async (s): Promise<Resource | undefined> => {
+  // Instance and cluster snapshots differ only in field names; one mapping serves both.
+  interface ManualSnapshot {
+    readonly what: string;
+    readonly id: string;
+    readonly arn: string;
+    readonly source?: string;
+    readonly encrypted?: boolean;
+    readonly snapshot: { readonly KmsKeyId?: string; readonly Engine?: string; readonly SnapshotCreateTime?: Date; readonly TagList?: Parameters<typeof tagRecord>[0] };
+    readonly sharing: () => Promise<string[]>;
+  }
+  const manual = (type?: string) => type === undefined || type === 'manual';
+  const all: ManualSnapshot[] = [
+    ...snapshots.filter((s) => manual(s.SnapshotType)).map((s): ManualSnapshot => {
       const id = s.DBSnapshotIdentifier ?? '';
-      let sharedWith: string[];
-      try {
-        sharedWith = restoreSharing((await rds.send(new DescribeDBSnapshotAttributesCommand({ DBSnapshotIdentifier: id }))).DBSnapshotAttributesResult?.DBSnapshotAttributes);
-      } catch (error) {
-        problem(error, `sharing of snapshot ${id}`);
-        return undefined;
-      }
-      const arn = s.DBSnapshotArn ?? `arn:${partition}:rds:${region}:${account}:snapshot:${id}`;
-      return liveResource({
-        type: 'aws.rds.snapshot',
-        id: arn,
-        arn,
-        account,
-        region,
-        name: id,
-        tags: tagRecord(s.TagList),
-        properties: {
-          sourceArn: s.DBInstanceIdentifier ? `arn:${partition}:rds:${region}:${account}:db:${s.DBInstanceIdentifier}` : undefined,
-          sharedWith,
-          encrypted: s.Encrypted ?? false,
-          kmsKeyId: s.Encrypted && s.KmsKeyId ? s.KmsKeyId : null,
-          engine: s.Engine,
-          snapshotType: 'manual',
-          createdAt: iso(s.SnapshotCreateTime),
-        },
-      });
-    },
-  );
-  const ofClusters = await mapLimit(
-    clusterSnapshots.filter((s) => s.SnapshotType === undefined || s.SnapshotType === 'manual'),
-    CALLS_PER_TASK,
-    async (s): Promise<Resource | undefined> => {
+      return {
+        what: 'snapshot',
+        id,
+        arn: s.DBSnapshotArn ?? `arn:${partition}:rds:${region}:${account}:snapshot:${id}`,
+        ...(s.DBInstanceIdentifier ? { source: `arn:${partition}:rds:${region}:${account}:db:${s.DBInstanceIdentifier}` } : {}),
+        ...(s.Encrypted === undefined ? {} : { encrypted: s.Encrypted }),
+        snapshot: s,
+        sharing: async () =>
+          restoreSharing((await rds.send(new DescribeDBSnapshotAttributesCommand({ DBSnapshotIdentifier: id }))).DBSnapshotAttributesResult?.DBSnapshotAttributes),
+      };
+    }),
+    ...clusterSnapshots.filter((s) => manual(s.SnapshotType)).map((s): ManualSnapshot => {
       const id = s.DBClusterSnapshotIdentifier ?? '';
-      let sharedWith: string[];
-      try {
-        sharedWith = restoreSharing(
-          (await rds.send(new DescribeDBClusterSnapshotAttributesCommand({ DBClusterSnapshotIdentifier: id }))).DBClusterSnapshotAttributesResult?.DBClusterSnapshotAttributes,
-        );
-      } catch (error) {
-        problem(error, `sharing of cluster snapshot ${id}`);
-        return undefined;
-      }
-      const arn = s.DBClusterSnapshotArn ?? `arn:${partition}:rds:${region}:${account}:cluster-snapshot:${id}`;
-      return liveResource({
-        type: 'aws.rds.snapshot',
-        id: arn,
-        arn,
-        account,
-        region,
-        name: id,
-        tags: tagRecord(s.TagList),
-        properties: {
-          sourceArn: s.DBClusterIdentifier ? `arn:${partition}:rds:${region}:${account}:cluster:${s.DBClusterIdentifier}` : undefined,
-          sharedWith,
-          encrypted: s.StorageEncrypted ?? false,
-          kmsKeyId: s.StorageEncrypted && s.KmsKeyId ? s.KmsKeyId : null,
-          engine: s.Engine,
-          snapshotType: 'manual',
-          createdAt: iso(s.SnapshotCreateTime),
-        },
-      });
-    },
-  );
-  for (const r of [...instanceSnapshots, ...ofClusters]) if (r) resources.push(r);
+      return {
+        what: 'cluster snapshot',
+        id,
+        arn: s.DBClusterSnapshotArn ?? `arn:${partition}:rds:${region}:${account}:cluster-snapshot:${id}`,
+        ...(s.DBClusterIdentifier ? { source: `arn:${partition}:rds:${region}:${account}:cluster:${s.DBClusterIdentifier}` } : {}),
+        ...(s.StorageEncrypted === undefined ? {} : { encrypted: s.StorageEncrypted }),
+        snapshot: s,
+        sharing: async () =>
+          restoreSharing(
+            (await rds.send(new DescribeDBClusterSnapshotAttributesCommand({ DBClusterSnapshotIdentifier: id }))).DBClusterSnapshotAttributesResult?.DBClusterSnapshotAttributes,
+          ),
+      };
+    }),
+  ];
+  const mapped = await mapLimit(all, CALLS_PER_TASK, async (m): Promise<Resource | undefined> => {
+    let sharedWith: string[];
+    try {
+      sharedWith = await m.sharing();
+    } catch (error) {
+      problem(error, `sharing of ${m.what} ${m.id}`);
+      return undefined;
+    }
+    return liveResource({
+      type: 'aws.rds.snapshot',
+      id: m.arn,
+      arn: m.arn,
+      account,
+      region,
+      name: m.id,
+      tags: tagRecord(m.snapshot.TagList),
+      properties: {
+        sourceArn: m.source,
+        sharedWith,
+        encrypted: m.encrypted ?? false,
+        kmsKeyId: m.encrypted && m.snapshot.KmsKeyId ? m.snapshot.KmsKeyId : null,
+        engine: m.snapshot.Engine,
+        snapshotType: 'manual',
+        createdAt: iso(m.snapshot.SnapshotCreateTime),
+      },
+    });
+  });
+  for (const r of mapped) if (r) resources.push(r);
   return resources;
 }
