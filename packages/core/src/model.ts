@@ -13,6 +13,11 @@ export function severityRank(severity: Severity): number {
 export type Status = 'pass' | 'fail' | 'error' | 'waived' | 'not-applicable';
 export const STATUSES: readonly Status[] = ['fail', 'error', 'waived', 'pass', 'not-applicable'];
 
+/** The results that need attention: everything but passes and not-applicables, order kept. */
+export function findingsIn<R extends { readonly status: Status }>(results: readonly R[]): R[] {
+  return results.filter((r) => r.status !== 'pass' && r.status !== 'not-applicable');
+}
+
 /** Framework ids a rule can reference, as data so packs can be selected per framework. */
 export const FRAMEWORKS = {
   'cis-aws': 'CIS AWS Foundations Benchmark v3.0',
@@ -119,6 +124,8 @@ export interface ScanResult {
    * The order is a function of the input alone, so the same input gives the same bytes.
    */
   readonly results: readonly Result[];
+  /** The results that need attention (fail, error, waived), in the order of `results`. */
+  readonly findings: readonly Result[];
   /** Every coverage record that is not `collected`. */
   readonly coverageGaps: readonly CoverageRecord[];
   readonly waivers: readonly WaiverStatus[];

@@ -2,7 +2,7 @@ import type { Estate } from './estate/types.js';
 import { isPlannedChange } from './sources/plan/overlay.js';
 import { evaluate } from './engine/evaluate.js';
 import { waiverExpired } from './engine/evaluate.js';
-import { SEVERITIES, STATUSES, type ScanResult, type Severity, type Status, type WaiverStatus } from './model.js';
+import { SEVERITIES, type Result, type ScanResult, type Severity, type WaiverStatus } from './model.js';
 import { buildAccountViews, resolveRules, specialAccountIds } from './policy/resolve.js';
 import type { Policy } from './policy/types.js';
 import type { LoadedRule } from './rules/types.js';
@@ -36,7 +36,7 @@ export function scan(input: ScanInput): ScanResult {
   const accounts = buildAccountViews(estate, policy, input.environmentOverrides);
   const environments = new Map(policy.environments.map((e) => [e.name, { ...e.parameters, name: e.name }] as const));
   const special = specialAccountIds(policy, estate) as Record<string, string>;
-  const { results, waiverMatches } = evaluate({
+  const { findings, counts, materialize, waiverMatches } = evaluate({
     estate,
     rules,
     accounts,
@@ -47,12 +47,9 @@ export function scan(input: ScanInput): ScanResult {
     ...(input.onlyPlanned ? { report: isPlannedChange, includeCoverage: false } : {}),
   });
 
-  const byStatus = Object.fromEntries(STATUSES.map((s) => [s, 0])) as Record<Status, number>;
   const failuresBySeverity = Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as Record<Severity, number>;
-  for (const r of results) {
-    byStatus[r.status]++;
-    if (r.status === 'fail') failuresBySeverity[r.severity]++;
-  }
+  for (const r of findings) if (r.status === 'fail') failuresBySeverity[r.severity]++;
+  let results: readonly Result[] | undefined;
 
   const waivers: WaiverStatus[] = policy.waivers.map((w) => {
     const at = policy.locate(['waivers', w.index]);
@@ -91,13 +88,17 @@ export function scan(input: ScanInput): ScanResult {
       origin: r.origin,
       policyLocation: r.policyLocation,
     })),
-    results,
+    // Every result, passes included, is built on first read: most reports never ask for them.
+    get results(): readonly Result[] {
+      return (results ??= materialize());
+    },
+    findings,
     coverageGaps: [...estate.coverage.filter((c) => c.status !== 'collected')].sort(
       (a, b) => cmp(a.account, b.account) || cmp(a.region, b.region) || cmp(a.service, b.service),
     ),
     waivers,
     summary: {
-      byStatus,
+      byStatus: counts,
       failuresBySeverity,
       accounts: estate.accounts.length,
       resources: estate.resources.length,

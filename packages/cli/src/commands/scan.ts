@@ -78,7 +78,7 @@ export function pairOutputs(formats: readonly string[], outputs: readonly string
 export function exitCodeFor(result: ScanResult, failOn: Severity | 'none', onlyNew?: BaselineDiff): number {
   const fails =
     failOn !== 'none' &&
-    result.results.some((r) => r.status === 'fail' && severityRank(r.severity) >= severityRank(failOn) && (!onlyNew || onlyNew.changes[r.fingerprint] === 'new'));
+    result.findings.some((r) => r.status === 'fail' && severityRank(r.severity) >= severityRank(failOn) && (!onlyNew || onlyNew.changes[r.fingerprint] === 'new'));
   if (fails) return EXIT.failures;
   return result.summary.byStatus.error > 0 ? EXIT.incomplete : EXIT.ok;
 }

@@ -3,7 +3,7 @@ import { RESOURCE_TYPES, type ResourceType } from '../estate/resource-types.js';
 import { deriveIdentityAccountFacts } from '../estate/derive-identity.js';
 import type { CoverageRecord, Estate, Resource } from '../estate/types.js';
 import { hash } from 'node:crypto';
-import type { AppliedWaiver, Result, ResultResource, Status } from '../model.js';
+import { STATUSES, type AppliedWaiver, type Result, type ResultResource, type Status } from '../model.js';
 import type { ActiveRule } from '../policy/resolve.js';
 import type { Waiver } from '../policy/types.js';
 import { compileMessage } from './message.js';
@@ -26,9 +26,47 @@ export interface EvaluateInput {
 }
 
 export interface Evaluation {
-  readonly results: Result[];
+  /** The results that need attention (fail, error, waived), in report order. */
+  readonly findings: Result[];
+  /** How many results of each status, passes and not-applicables included. */
+  readonly counts: Record<Status, number>;
+  /**
+   * Every result in report order: by rule, coverage gaps first, then by resource type and id.
+   * Passes and not-applicables are kept as one byte each during evaluation and become objects
+   * only here, when a reporter asks for them.
+   */
+  readonly materialize: () => Result[];
   /** How many results each waiver (by index) matched. */
   readonly waiverMatches: number[];
+}
+
+/** What judging one (rule, resource) gave: one of the two compact outcomes, or a finding. */
+const PASS = 1;
+const NOT_APPLICABLE = 2;
+const FINDING = 3;
+type Outcome = typeof PASS | typeof NOT_APPLICABLE | Finding;
+
+/** A result that needs attention, before it is placed on its resource. */
+interface Finding {
+  readonly status: Status;
+  readonly message: string;
+  readonly messageId?: string;
+  readonly evidence?: Result['evidence'];
+}
+
+/** Per resource type, what every rule needs of a resource (its account, summary, digest), computed on first use. */
+interface TypeFacts {
+  readonly list: readonly Resource[];
+  readonly accounts: (AccountView | undefined)[];
+  readonly summaries: (ResultResource | undefined)[];
+  readonly digests: (string | undefined)[];
+}
+
+/** Where one rule's results are: how many coverage gaps, then one outcome code per resource of each type. */
+interface RuleLayout {
+  readonly rule: ActiveRule;
+  readonly gaps: number;
+  readonly types: { readonly facts: TypeFacts; readonly codes: Uint8Array }[];
 }
 
 /**
@@ -73,7 +111,9 @@ export function evaluate(input: EvaluateInput): Evaluation {
   const relations: Relations = { account: (id) => accounts.get(id), environment: (name) => input.environments.get(name) };
   const waivers = input.waivers.map((w) => ({ waiver: w, rule: globToRegExp(w.rule), resource: globToRegExp(w.resource) }));
   const waiverMatches = input.waivers.map(() => 0);
-  const results: Result[] = [];
+  const findings: Result[] = [];
+  const counts = Object.fromEntries(STATUSES.map((s) => [s, 0])) as Record<Status, number>;
+  const layouts: RuleLayout[] = [];
   const report = input.report ?? (() => true);
   const outsiders = new Map<string, AccountView>();
   const accountOf = (id: string): AccountView => {
@@ -87,11 +127,13 @@ export function evaluate(input: EvaluateInput): Evaluation {
     return view;
   };
 
-  // Per type, what every rule needs of a resource (its account, its summary), computed on first use.
-  const facts = new Map<string, { accounts: (AccountView | undefined)[]; summaries: (ResultResource | undefined)[]; digests: (string | undefined)[] }>();
-  const factsOf = (type: string, length: number) => {
+  const facts = new Map<string, TypeFacts>();
+  const factsOf = (type: string): TypeFacts => {
     let f = facts.get(type);
-    if (!f) facts.set(type, (f = { accounts: new Array(length), summaries: new Array(length), digests: new Array(length) }));
+    if (!f) {
+      const list = byType.get(type) ?? [];
+      facts.set(type, (f = { list, accounts: new Array(list.length), summaries: new Array(list.length), digests: new Array(list.length) }));
+    }
     return f;
   };
 
@@ -113,7 +155,10 @@ export function evaluate(input: EvaluateInput): Evaluation {
       }
     }
     gaps.sort((a, b) => cmp(a.resource.id, b.resource.id));
-    for (const gap of gaps) results.push(gap);
+    for (const gap of gaps) findings.push(gap);
+    counts.error += gaps.length;
+    const layout: RuleLayout = { rule, gaps: gaps.length, types: [] };
+    layouts.push(layout);
 
     // One context per rule, its resource fields moved along: no allocation per (rule, resource).
     const ctx: { -readonly [K in keyof EvalContext]: EvalContext[K] } = {
@@ -125,11 +170,15 @@ export function evaluate(input: EvaluateInput): Evaluation {
       organization: estate.organization,
       relations,
       now: input.now,
+      item: undefined,
     };
-    const judgeOne = judgeWith(rule, waivers, waiverMatches, input.now);
+    const judgeOne = judgeWith(rule);
+    const ruleWaivers = waivers.filter((w) => w.rule.test(rule.definition.id));
     for (const type of [...rule.types].sort()) {
-      const list = byType.get(type) ?? [];
-      const { accounts: accountAt, summaries, digests } = factsOf(type, list.length);
+      const typeFacts = factsOf(type);
+      const { list, accounts: accountAt, summaries, digests } = typeFacts;
+      const codes = new Uint8Array(list.length);
+      layout.types.push({ facts: typeFacts, codes });
       for (let i = 0; i < list.length; i++) {
         const resource = list[i] as Resource;
         const account = (accountAt[i] ??= accountOf(resource.account));
@@ -137,11 +186,72 @@ export function evaluate(input: EvaluateInput): Evaluation {
         ctx.resource = resource;
         ctx.account = account;
         ctx.environment = account.environment === null ? undefined : input.environments.get(account.environment);
-        results.push(judgeOne(ctx, (summaries[i] ??= resourceSummary(resource, account)), (digests[i] ??= resourceDigest(resource.type, resource.id))));
+        const outcome = judgeOne(ctx);
+        if (outcome === PASS) {
+          codes[i] = PASS;
+          counts.pass++;
+        } else if (outcome === NOT_APPLICABLE) {
+          codes[i] = NOT_APPLICABLE;
+          counts['not-applicable']++;
+        } else {
+          codes[i] = FINDING;
+          const placed = resultOf(rule, outcome, resource, account, (summaries[i] ??= resourceSummary(resource, account)), (digests[i] ??= resourceDigest(resource.type, resource.id)));
+          const final = outcome.status === 'fail' && ruleWaivers.length > 0 ? applyWaiver(placed, resource, ruleWaivers, waiverMatches, input.now) : placed;
+          counts[final.status]++;
+          findings.push(final);
+        }
       }
     }
   }
-  return { results, waiverMatches };
+
+  const materialize = (): Result[] => {
+    const all: Result[] = [];
+    let next = 0;
+    for (const { rule, gaps, types } of layouts) {
+      for (let g = 0; g < gaps; g++) all.push(findings[next++] as Result);
+      const passMessage = `${rule.definition.title}.`;
+      const notApplicableMessage = `${rule.definition.title}: does not apply to this resource.`;
+      for (const { facts: f, codes } of types) {
+        for (let i = 0; i < codes.length; i++) {
+          const code = codes[i];
+          if (code === 0) continue;
+          if (code === FINDING) {
+            all.push(findings[next++] as Result);
+            continue;
+          }
+          const resource = f.list[i] as Resource;
+          const account = f.accounts[i] as AccountView;
+          const outcome: Finding = code === PASS ? { status: 'pass', message: passMessage } : { status: 'not-applicable', message: notApplicableMessage };
+          all.push(resultOf(rule, outcome, resource, account, (f.summaries[i] ??= resourceSummary(resource, account)), (f.digests[i] ??= resourceDigest(resource.type, resource.id))));
+        }
+      }
+    }
+    return all;
+  };
+  return { findings, counts, materialize, waiverMatches };
+}
+
+interface CompiledWaiver {
+  readonly waiver: Waiver;
+  readonly rule: RegExp;
+  readonly resource: RegExp;
+}
+
+/** A finding placed on its resource: the Result every reporter reads, keys in a fixed order. */
+function resultOf(rule: ActiveRule, finding: Finding, resource: Resource, account: AccountView, summary: ResultResource, digest: string): Result {
+  const origin = resource.origin;
+  return {
+    ruleId: rule.definition.id,
+    status: finding.status,
+    severity: rule.severity,
+    resource: summary,
+    environment: account.environment,
+    ...(finding.messageId === undefined ? {} : { messageId: finding.messageId }),
+    ...(finding.evidence === undefined ? {} : { evidence: finding.evidence }),
+    message: finding.message,
+    fingerprint: ruleDigest(rule.definition.id) + digest,
+    ...(origin?.file ? { location: { file: origin.file, line: origin.line ?? 1, ...(origin.address ? { address: origin.address } : {}) } } : {}),
+  };
 }
 
 /** Resources by type, each list in id order (collected estates already are; others are sorted once). */
@@ -161,53 +271,31 @@ function indexByType(resources: readonly Resource[]): Map<string, Resource[]> {
 }
 
 /** The judge of one rule, with everything that does not vary per resource computed once. */
-function judgeWith(
-  rule: ActiveRule,
-  waivers: readonly { waiver: Waiver; rule: RegExp; resource: RegExp }[],
-  waiverMatches: number[],
-  now: number,
-): (ctx: EvalContext, resource: ResultResource, resourceHash: string) => Result {
+function judgeWith(rule: ActiveRule): (ctx: EvalContext) => Outcome {
   const id = rule.definition.id;
-  const passMessage = `${rule.definition.title}.`;
-  const notApplicableMessage = `${rule.definition.title}: does not apply to this resource.`;
   const messageIds = Object.keys(rule.definition.messages);
   const defaultMessageId = messageIds[0] ?? 'fail';
   const messages = new Map(messageIds.map((m) => [m, compileMessage(rule.definition.messages[m] as string, `rule ${id} message ${m}`)]));
   const titleMessage = (): string => rule.definition.title;
-  const ruleWaivers = waivers.filter((w) => w.rule.test(id));
-  const ruleHash = ruleDigest(id);
-  return (ctx, resource, resourceHash) => {
-    const r = ctx.resource;
-    const origin = r.origin;
-    const location = origin?.file ? { file: origin.file, line: origin.line ?? 1, ...(origin.address ? { address: origin.address } : {}) } : undefined;
-    const make = (status: Status, message: string, extra?: Pick<Result, 'messageId' | 'evidence'>): Result => ({
-      ruleId: id,
-      status,
-      severity: rule.severity,
-      resource,
-      environment: ctx.account.environment,
-      ...extra,
-      message,
-      fingerprint: ruleHash + resourceHash,
-      ...(location ? { location } : {}),
-    });
-    const error = (reason: string, path: string): Result => make('error', `Could not evaluate: ${reason}.`, { messageId: 'couldNotEvaluate', evidence: { path } });
+  const error = (reason: string, path: string): Finding => ({ status: 'error', messageId: 'couldNotEvaluate', evidence: { path }, message: `Could not evaluate: ${reason}.` });
+  return (ctx) => {
     try {
       if (rule.when) {
         const applies = rule.when(ctx);
-        if (applies.state === 'false') return make('not-applicable', notApplicableMessage);
+        if (applies.state === 'false') return NOT_APPLICABLE;
         if (applies.state === 'unknown') return error(applies.reason, applies.path);
       }
       const verdict = rule.assert(ctx);
-      if (verdict.state === 'true') return make('pass', passMessage);
+      if (verdict.state === 'true') return PASS;
       if (verdict.state === 'unknown') return error(verdict.reason, verdict.path);
       const failure = verdict.failure;
       const messageId = failure.messageId ?? defaultMessageId;
-      const failed = make('fail', (messages.get(messageId) ?? titleMessage)(ctx, failure), {
+      return {
+        status: 'fail',
         messageId,
         evidence: { path: failure.path, ...(failure.actual === undefined ? {} : { actual: failure.actual }), ...(failure.expected === undefined ? {} : { expected: failure.expected }) },
-      });
-      return ruleWaivers.length === 0 ? failed : applyWaiver(failed, r, ruleWaivers, waiverMatches, now);
+        message: (messages.get(messageId) ?? titleMessage)(ctx, failure),
+      };
     } catch (thrown) {
       // A rule that throws is a finding about the rule, not a pass; the scan goes on.
       return error(`the rule failed while evaluating (${(thrown as Error).message})`, 'rule');
@@ -263,7 +351,7 @@ function isGlobalService(service: string): boolean {
 function applyWaiver(
   result: Result,
   resource: Resource,
-  waivers: readonly { waiver: Waiver; rule: RegExp; resource: RegExp }[],
+  waivers: readonly CompiledWaiver[],
   matches: number[],
   now: number,
 ): Result {

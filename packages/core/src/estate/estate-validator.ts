@@ -21,8 +21,8 @@ const UCS2LENGTH = `function ucs2length(str) {
  * The source of the estate validator as a standalone ES module: the same code ajv compiles at
  * run time, written once at build time so loading an estate does not pay for compiling it.
  */
-export function estateValidatorSource(schema: Record<string, unknown>): string {
-  const ajv = new Ajv2020({ discriminator: true, allErrors: false, strict: false, code: { source: true, esm: true } });
+export function estateValidatorSource(schema: Record<string, unknown>, extra: Record<string, unknown> = {}): string {
+  const ajv = new Ajv2020({ discriminator: true, allErrors: false, strict: false, code: { source: true, esm: true }, ...extra });
   const validate = ajv.compile(schema);
   const code = (standaloneCode as unknown as (a: Ajv2020, v: typeof validate) => string)(ajv, validate);
   // ajv's ESM output still `require`s its runtime helpers, which an ES module cannot; the one the

@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 import type { Estate } from '../estate/types.js';
 import type { Result, RuleSummary, ScanResult, Severity, Status, WaiverStatus } from '../model.js';
-import { SEVERITIES } from '../model.js';
+import { SEVERITIES, findingsIn } from '../model.js';
 
 export const GENERATED_AT = '2026-11-23T02:00:00.000Z';
 
@@ -240,6 +240,7 @@ export function fixtureScan(overrides: Partial<ScanResult> = {}): ScanResult {
     estate: { source: ESTATE.source ?? {}, sha256: sha256(ESTATE_TEXT) },
     rules: RULES,
     results,
+    findings: findingsIn(results),
     coverageGaps: ESTATE.coverage.filter((c) => c.status !== 'collected'),
     waivers: WAIVERS,
     summary: summarise(results, ESTATE.accounts.length),
@@ -249,5 +250,6 @@ export function fixtureScan(overrides: Partial<ScanResult> = {}): ScanResult {
 
 /** What the JSON reporter writes: the baseline format. */
 export function jsonReport(result: ScanResult): string {
-  return `${JSON.stringify({ formatVersion: 1, ...result }, null, 2)}\n`;
+  const { findings: _derived, ...report } = result;
+  return `${JSON.stringify({ formatVersion: 1, ...report }, null, 2)}\n`;
 }

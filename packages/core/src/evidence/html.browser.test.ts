@@ -13,6 +13,7 @@ import { SEVERITIES, STATUSES } from '../model.js';
 import { compareWithBaseline } from '../report/baseline.js';
 import { ESTATE, HOSTILE_NAME, UNICODE_ACCOUNT_NAME, fixtureScan, jsonReport } from './fixture.js';
 import { renderHtml } from './html.js';
+import { withResults } from '../report/test-fixture.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const hasChromium = existsSync(CHROMIUM);
@@ -28,7 +29,7 @@ describe.skipIf(!hasChromium && !inCi)('HTML report in headless Chromium', () =>
   const trail = result.results.find((r) => r.resource.name === 'org-trail');
   const paymentsDb = result.results.find((r) => r.resource.name === 'payments-db');
   if (!trail || !paymentsDb) throw new Error('fixture changed');
-  const baseline = { ...result, generatedAt: '2026-11-22T02:00:00.000Z', results: [paymentsDb, { ...trail, status: 'fail' as const }] };
+  const baseline = { ...withResults(result, [paymentsDb, { ...trail, status: 'fail' as const }]), generatedAt: '2026-11-22T02:00:00.000Z' };
   const diff = compareWithBaseline(result, jsonReport(baseline), 'last-night.json');
   const html = renderHtml(result, ESTATE, { diff, warnExpiringDays: 30 });
   mkdirSync(ARTIFACTS, { recursive: true });

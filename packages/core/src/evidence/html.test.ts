@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { summarise, ESTATE, HOSTILE_NAME, fixtureScan } from './fixture.js';
 import { renderHtml, verdictOf } from './html.js';
+import { withResults } from '../report/test-fixture.js';
 
 describe('renderHtml', () => {
   const result = fixtureScan();
@@ -33,15 +34,15 @@ describe('renderHtml', () => {
   it('says pass, incomplete or fail', () => {
     expect(verdictOf(result)).toBe('fail');
     const noFails = result.results.filter((r) => r.status !== 'fail');
-    expect(verdictOf({ ...result, results: noFails, summary: summarise(noFails, 5) })).toBe('incomplete');
+    expect(verdictOf({ ...withResults(result, noFails), summary: summarise(noFails, 5) })).toBe('incomplete');
     const clean = noFails.filter((r) => r.status !== 'error');
-    const cleanResult = { ...result, results: clean, summary: summarise(clean, 5) };
+    const cleanResult = { ...withResults(result, clean), summary: summarise(clean, 5) };
     expect(verdictOf(cleanResult)).toBe('pass');
     expect(renderHtml(cleanResult, ESTATE)).toContain('<strong class="verdict-word">PASS</strong> <span data-testid="verdict-sentence">Every check that applies passes.</span>');
   });
 
   it('lists accounts that results name but the estate does not', () => {
-    const stray = { ...result, results: [...result.results.slice(0, 1).map((r) => ({ ...r, resource: { ...r.resource, account: '999999999999', accountName: 'gone' } }))] };
+    const stray = withResults(result, result.results.slice(0, 1).map((r) => ({ ...r, resource: { ...r.resource, account: '999999999999', accountName: 'gone' } })));
     expect(renderHtml(stray, ESTATE)).toMatch(/Accounts not in the organisation listing[\s\S]*data-testid="account-999999999999" data-status="fail"/);
   });
 });

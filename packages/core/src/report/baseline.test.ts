@@ -3,9 +3,10 @@ import { fixtureScan, jsonReport } from '../evidence/fixture.js';
 import type { Result, ScanResult } from '../model.js';
 import { compareWithBaseline } from './baseline.js';
 import { thrownBy } from '../testing/errors.js';
+import { withResults as withResultsOf } from './test-fixture.js';
 
 function withResults(base: ScanResult, results: Result[]): ScanResult {
-  return { ...base, results, generatedAt: '2026-11-22T02:00:00.000Z' };
+  return { ...withResultsOf(base, results), generatedAt: '2026-11-22T02:00:00.000Z' };
 }
 
 describe('compareWithBaseline', () => {

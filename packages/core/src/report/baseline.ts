@@ -31,7 +31,7 @@ export function compareWithBaseline(current: ScanResult, baselineText: string, b
 
   const changes: Record<string, Change> = {};
   const failingNow = new Set<string>();
-  const fingerprints = current.results
+  const fingerprints = current.findings
     .filter((r) => FAILING.has(r.status))
     .map((r) => r.fingerprint)
     .sort(compareText);

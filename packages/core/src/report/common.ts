@@ -16,7 +16,7 @@ export function indexRules(scan: ScanResult): ReadonlyMap<string, IndexedRule> {
   scan.rules.forEach((rule, index) => {
     if (!byId.has(rule.id)) byId.set(rule.id, { rule, index });
   });
-  for (const result of scan.results) {
+  for (const result of scan.findings) {
     if (!byId.has(result.ruleId)) {
       throw new Error(`The scan result has a result for rule ${result.ruleId}, which is missing from its rules list.`);
     }

@@ -4,7 +4,7 @@ import type { BaselineDiff, RenderOptions, ScanResult } from '../model.js';
 export const JSON_FORMAT_VERSION = 1;
 
 /** The JSON report: the scan result as built, under a format version, with the baseline diff if any. */
-export type JsonReport = { readonly formatVersion: typeof JSON_FORMAT_VERSION } & ScanResult & {
+export type JsonReport = { readonly formatVersion: typeof JSON_FORMAT_VERSION } & Omit<ScanResult, 'findings'> & {
     readonly diff?: BaselineDiff;
   };
 
@@ -15,9 +15,11 @@ export type JsonReport = { readonly formatVersion: typeof JSON_FORMAT_VERSION } 
  * `JSON.parse` of the output gives back the scan result: this file is the next run's baseline.
  */
 export function renderJson(scan: ScanResult, options: RenderOptions): string {
+  // `findings` is a view of `results`, not written twice.
+  const { findings: _view, ...everything } = scan;
   const report: JsonReport = {
     formatVersion: JSON_FORMAT_VERSION,
-    ...scan,
+    ...everything,
     ...(options.diff !== undefined ? { diff: options.diff } : {}),
   };
   return `${JSON.stringify(report, null, 2)}\n`;

@@ -4,6 +4,7 @@ import { GENERATED_AT, HOSTILE_NAME, MARKDOWN_HOSTILE_NAME, fixtureScan, jsonRep
 import type { RenderOptions, Result, ScanResult } from '../model.js';
 import { compareWithBaseline } from './baseline.js';
 import { MARKDOWN_MAX_PER_RULE, MARKDOWN_MAX_ROWS, MARKDOWN_MAX_RULES, escapeMarkdown, renderMarkdown } from './markdown.js';
+import { withResults } from './test-fixture.js';
 
 const OPTIONS: RenderOptions = { color: false, includePasses: false, baseDir: '.', warnExpiringDays: 30 };
 // GitHub renders Markdown with raw HTML allowed (then sanitised), so the test parser allows it too:
@@ -38,10 +39,10 @@ describe('renderMarkdown', () => {
 
   it('says when nothing failed and when something could not be evaluated', () => {
     const passing = result.results.filter((r) => r.status === 'pass');
-    const clean = { ...result, results: passing, summary: summarise(passing, 5), coverageGaps: [], waivers: [] };
+    const clean = { ...withResults(result, passing), summary: summarise(passing, 5), coverageGaps: [], waivers: [] };
     expect(renderMarkdown(clean, OPTIONS).split('\n')[0]).toBe('## ✅ orglint: no failures (6 passed)');
     const withErrors = result.results.filter((r) => r.status === 'pass' || r.status === 'error');
-    const incomplete = { ...clean, results: withErrors, summary: summarise(withErrors, 5) };
+    const incomplete = { ...withResults(clean, withErrors), summary: summarise(withErrors, 5) };
     expect(renderMarkdown(incomplete, OPTIONS).split('\n')[0]).toBe('## ⚠️ orglint: no failures, but 2 checks could not be evaluated');
   });
 
@@ -67,7 +68,7 @@ describe('renderMarkdown', () => {
     const paymentsDb = result.results.find((r) => r.resource.name === 'payments-db');
     const trail = result.results.find((r) => r.resource.name === 'org-trail');
     if (!paymentsDb || !trail) throw new Error('fixture changed');
-    const baseline = { ...result, generatedAt: '2026-11-22T02:00:00.000Z', results: [paymentsDb, { ...trail, status: 'fail' as const }] };
+    const baseline = { ...withResults(result, [paymentsDb, { ...trail, status: 'fail' as const }]), generatedAt: '2026-11-22T02:00:00.000Z' };
     const diff = compareWithBaseline(result, jsonReport(baseline), 'last-night.json');
     const text = renderMarkdown(result, { ...OPTIONS, diff });
     expect(text.split('\n')[0]).toBe('## ❌ orglint: 6 failures (5 new), 2 could not be evaluated');
@@ -92,7 +93,7 @@ describe('renderMarkdown', () => {
       }
     }
     const gaps = Array.from({ length: MARKDOWN_MAX_ROWS + 4 }, (_, i) => ({ account: '555555555555', region: `r-${String(i).padStart(2, '0')}`, service: 'rds', status: 'denied' as const }));
-    const big: ScanResult = { ...result, rules: [], results: many, summary: summarise(many, 5), coverageGaps: gaps };
+    const big: ScanResult = { ...withResults(result, many), rules: [], summary: summarise(many, 5), coverageGaps: gaps };
     const text = renderMarkdown(big, OPTIONS);
     expect(text).toContain('- _…and 7 more_');
     expect(text).toContain('_…and 3 more rules with 3 more results; see the full report._');

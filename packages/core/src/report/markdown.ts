@@ -58,7 +58,7 @@ export function renderMarkdown(result: ScanResult, options: RenderOptions): stri
   out.push('');
 
   if (diff) {
-    const fresh = result.results
+    const fresh = result.findings
       .filter((r) => diff.changes[r.fingerprint] === 'new')
       .sort(bySeverityThenIdentity);
     out.push(`### New since the baseline (${fresh.length})`, '');
@@ -76,8 +76,8 @@ export function renderMarkdown(result: ScanResult, options: RenderOptions): stri
     }
   }
 
-  out.push(...groupedByRule('Failures by rule', result.results.filter((r) => r.status === 'fail'), rules, diff));
-  out.push(...groupedByRule('Could not evaluate', result.results.filter((r) => r.status === 'error'), rules, diff));
+  out.push(...groupedByRule('Failures by rule', result.findings.filter((r) => r.status === 'fail'), rules, diff));
+  out.push(...groupedByRule('Could not evaluate', result.findings.filter((r) => r.status === 'error'), rules, diff));
 
   if (result.coverageGaps.length > 0) {
     const gaps = [...result.coverageGaps].sort(
@@ -111,7 +111,7 @@ function changeCounts(result: ScanResult, diff: BaselineDiff): { newFail: number
   let newFail = 0;
   let newError = 0;
   let persisting = 0;
-  for (const r of result.results) {
+  for (const r of result.findings) {
     const change = diff.changes[r.fingerprint];
     if (change === 'persisting') persisting++;
     else if (change === 'new' && r.status === 'fail') newFail++;

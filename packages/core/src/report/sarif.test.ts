@@ -5,7 +5,7 @@ import addFormats from 'ajv-formats';
 import { describe, expect, it } from 'vitest';
 import type { RenderOptions, RuleSummary, ScanResult } from '../model.js';
 import { artifactUri, renderSarif, SARIF_MAX_RESULTS, SARIF_MAX_TAGS, SECURITY_SEVERITY } from './sarif.js';
-import { FIXTURE_RULES, makeDiff, makeLargeScanResult, makeScanResult, NASTY_NAME } from './test-fixture.js';
+import { FIXTURE_RULES, makeDiff, makeLargeScanResult, makeScanResult, NASTY_NAME, withResults } from './test-fixture.js';
 
 interface RegionSchema {
   properties: Record<string, unknown>;
@@ -63,9 +63,8 @@ function scanUnderRepo(overrides: Partial<ScanResult> = {}): ScanResult {
   const base = makeScanResult(overrides);
   const at = <T extends { file: string }>(l: T): T => ({ ...l, file: join(BASE, l.file) });
   return {
-    ...base,
+    ...withResults(base, base.results.map((r) => (r.location ? { ...r, location: at(r.location) } : r))),
     rules: base.rules.map((r) => ({ ...r, policyLocation: at(r.policyLocation) })),
-    results: base.results.map((r) => (r.location ? { ...r, location: at(r.location) } : r)),
     waivers: base.waivers.map((w) => ({ ...w, location: at(w.location) })),
   };
 }
@@ -311,7 +310,7 @@ describe('renderSarif: GitHub code scanning', () => {
   it('suppresses a waived result even when its waiver details are missing', () => {
     const scan = scanUnderRepo();
     const bare = scan.results.map((r) => (r.status === 'waived' ? { ...r, waiver: undefined } : r));
-    const waived = render({ ...scan, results: bare }).runs[0]!.results.find((r) => r.properties.status === 'waived')!;
+    const waived = render(withResults(scan, bare)).runs[0]!.results.find((r) => r.properties.status === 'waived')!;
     expect(waived.suppressions).toEqual([{ kind: 'external', status: 'accepted', justification: 'Waived by the policy.' }]);
   });
 

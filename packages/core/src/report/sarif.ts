@@ -408,7 +408,7 @@ function gapNotification(gap: CoverageRecord): Json {
  */
 export function renderSarif(scan: ScanResult, options: RenderOptions): string {
   const rules = indexRules(scan);
-  const candidates = scan.results.filter((r) => EMITTED.has(r.status) && (r.status !== 'pass' || options.includePasses));
+  const candidates = (options.includePasses ? scan.results : scan.findings).filter((r) => EMITTED.has(r.status) && (r.status !== 'pass' || options.includePasses));
   const { kept, omitted } = selectWithinLimit(candidates, SARIF_MAX_RESULTS);
   const logical = new LogicalLocations(kept);
   const waiverLocations = new Map(scan.waivers.map((w) => [w.index, w.location] as const));

@@ -15,7 +15,7 @@ import type {
   Status,
   WaiverStatus,
 } from '../model.js';
-import { SEVERITIES, STATUSES } from '../model.js';
+import { SEVERITIES, STATUSES, findingsIn } from '../model.js';
 
 export const FIXTURE_GENERATED_AT = '2025-06-01T03:00:00.000Z';
 /** A name with every XML-special character, a control character (BEL) and non-ASCII text. */
@@ -296,6 +296,11 @@ function fixtureResults(): Result[] {
   ];
 }
 
+/** The scan with other results: `findings`, their view, follows them. */
+export function withResults(scan: ScanResult, results: readonly Result[]): ScanResult {
+  return { ...scan, results, findings: findingsIn(results) };
+}
+
 /** A realistic scan: several rules, every status, waivers, coverage gaps, a planned resource. */
 export function makeScanResult(overrides: Partial<ScanResult> = {}): ScanResult {
   const results = sortResults(overrides.results ?? fixtureResults());
@@ -309,6 +314,7 @@ export function makeScanResult(overrides: Partial<ScanResult> = {}): ScanResult 
     waivers: WAIVERS,
     ...overrides,
     results,
+    findings: findingsIn(results),
     summary: overrides.summary ?? summarize(results),
   };
 }

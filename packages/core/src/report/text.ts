@@ -141,7 +141,7 @@ export function renderText(scan: ScanResult, options: RenderOptions): string {
   out.push(`Estate  ${safe(scan.estate.file !== undefined ? `${scan.estate.file} (${source})` : source)}`);
 
   let listed = 0;
-  for (const [ruleId, results] of groupByRule(scan.results)) {
+  for (const [ruleId, results] of groupByRule(options.includePasses ? scan.results : scan.findings)) {
     const shown = results.filter((r) => LISTED.has(r.status) || (options.includePasses && r.status === 'pass'));
     if (shown.length === 0) continue;
     listed += shown.length;
