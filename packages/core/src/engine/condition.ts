@@ -33,6 +33,8 @@ interface CompiledPath {
   readonly keys: readonly (string | number)[];
   /** The dotted path below `resource.properties`, for known-after-apply checks. */
   readonly propertyPath?: string;
+  /** Reads the path in a context: MISSING when any step is absent, null, undefined or not an object. */
+  readonly read: (ctx: EvalContext) => Value;
 }
 
 const SEGMENT = /^(?:\.([A-Za-z0-9_$:@/-]+)|\[(\d+)\]|\["([^"]+)"\])/;
@@ -54,37 +56,60 @@ export function compilePath(text: string, where: string): CompiledPath {
   }
   const propertyPath =
     root === 'resource' && keys[0] === 'properties' && keys.length > 1 ? keys.slice(1).join('.') : undefined;
-  return { text, root, keys, ...(propertyPath === undefined ? {} : { propertyPath }) };
+  return { text, root, keys, ...(propertyPath === undefined ? {} : { propertyPath }), read: pathReader(ROOT_READERS[root], keys) };
 }
 
-function rootValue(ctx: EvalContext, root: Root): Value {
-  switch (root) {
-    case 'resource':
-      return ctx.resource;
-    case 'account':
-      return ctx.account;
-    case 'environment':
-      return ctx.environment ?? MISSING;
-    case 'params':
-      return ctx.params;
-    case 'policy':
-      return ctx.policy;
-    case 'organization':
-      return ctx.organization;
-    case 'item':
-      return ctx.item === undefined ? MISSING : ctx.item;
-  }
+const ROOT_READERS: Record<Root, (ctx: EvalContext) => Value> = {
+  resource: (ctx) => ctx.resource,
+  account: (ctx) => ctx.account,
+  environment: (ctx) => ctx.environment ?? MISSING,
+  params: (ctx) => ctx.params,
+  policy: (ctx) => ctx.policy,
+  organization: (ctx) => ctx.organization,
+  item: (ctx) => (ctx.item === undefined ? MISSING : ctx.item),
+};
+
+/**
+ * A key that objects or arrays inherit (`constructor`, `__proto__`, `length`, `map`, …) is read
+ * only when the data owns it, so such keys in a path read data, never the prototype. Every
+ * other key cannot be inherited and is read directly, which keeps the hot path short.
+ */
+function inheritable(key: string | number): boolean {
+  return typeof key === 'string' && (key in Object.prototype || key in Array.prototype || key in Function.prototype);
 }
 
-/** Reads a path through own properties only, so `constructor` or `__proto__` in data reads as data. */
-function readPath(ctx: EvalContext, path: CompiledPath): Value {
-  let node = rootValue(ctx, path.root);
-  for (const key of path.keys) {
-    if (node === null || node === undefined || node === MISSING || typeof node !== 'object') return MISSING;
-    if (!Object.hasOwn(node, key)) return MISSING;
-    node = (node as Record<string | number, unknown>)[key];
+function step(node: Value, key: string | number, guarded: boolean): Value {
+  if (node === null || typeof node !== 'object') return MISSING;
+  if (guarded && !Object.hasOwn(node, key)) return MISSING;
+  const next = (node as Record<string | number, unknown>)[key];
+  return next === undefined ? MISSING : next;
+}
+
+/** A reader for root + keys; paths of one or two keys (most of them) are read without a loop. */
+function pathReader(root: (ctx: EvalContext) => Value, keys: readonly (string | number)[]): (ctx: EvalContext) => Value {
+  const guards = keys.map(inheritable);
+  if (keys.length === 0) return root;
+  if (keys.length === 1) {
+    const [k0] = keys as [string | number];
+    const [g0] = guards as [boolean];
+    return (ctx) => step(root(ctx), k0, g0);
   }
-  return node === undefined ? MISSING : node;
+  if (keys.length === 2) {
+    const [k0, k1] = keys as [string | number, string | number];
+    const [g0, g1] = guards as [boolean, boolean];
+    return (ctx) => {
+      const a = step(root(ctx), k0, g0);
+      return a === MISSING ? MISSING : step(a, k1, g1);
+    };
+  }
+  return (ctx) => {
+    let node = root(ctx);
+    for (let i = 0; i < keys.length; i++) {
+      if (node === MISSING) return MISSING;
+      node = step(node, keys[i] as string | number, guards[i] as boolean);
+    }
+    return node;
+  };
 }
 
 function isUnknownAfterApply(ctx: EvalContext, path: CompiledPath): boolean {
@@ -144,20 +169,26 @@ function compileOperand(value: unknown, where: string): Operand {
   return { kind: 'literal', value };
 }
 
-/** Resolves an operand; MISSING carries the verdict to return instead. */
-function resolveOperand(ctx: EvalContext, operand: Operand): { value: Value } | { unknown: Verdict } {
-  if (operand.kind === 'literal') return { value: operand.value };
-  if (operand.kind === 'ref') {
-    const v = readPath(ctx, operand.path);
-    return v === MISSING ? { unknown: missingVerdict(ctx, operand.path) } : { value: v };
-  }
+/** The value of an operand, or MISSING when a reference in it reads nothing (see operandUnknown). */
+function operandValue(ctx: EvalContext, operand: Operand): Value {
+  if (operand.kind === 'literal') return operand.value;
+  if (operand.kind === 'ref') return operand.path.read(ctx);
   const out: Value[] = [];
   for (const item of operand.items) {
-    const r = resolveOperand(ctx, item);
-    if ('unknown' in r) return r;
-    out.push(r.value);
+    const v = operandValue(ctx, item);
+    if (v === MISSING) return MISSING;
+    out.push(v);
   }
-  return { value: out };
+  return out;
+}
+
+/** Why an operand read nothing: the verdict of its first reference that is missing. */
+function operandUnknown(ctx: EvalContext, operand: Operand): Verdict {
+  if (operand.kind === 'ref') return missingVerdict(ctx, operand.path);
+  if (operand.kind === 'list') {
+    for (const item of operand.items) if (operandValue(ctx, item) === MISSING) return operandUnknown(ctx, item);
+  }
+  return { state: 'unknown', path: 'operand', reason: 'an operand could not be read' };
 }
 
 type OpResult = boolean | string; // a string is the reason the comparison could not be made
@@ -236,46 +267,78 @@ function age(a: Value, e: Value, ctx: EvalContext, test: (days: number, limit: n
 const OPERATOR_NAMES = Object.keys(OPERATORS);
 const COUNT_OPERATORS = ['equals', 'gt', 'gte', 'lt', 'lte'];
 
+/** What is known of every resource a compiled condition will judge: rules are compiled per resource type. */
+export interface Known {
+  readonly resourceType?: string;
+}
+
+/** A compiled condition whose verdict does not depend on the resource: it is folded away where it appears. */
+type Constant = CompiledCondition & { readonly constant: Verdict };
+
+function constant(verdict: Verdict): Constant {
+  return Object.assign((): Verdict => verdict, { constant: verdict });
+}
+
+function constantOf(compiled: CompiledCondition): Verdict | undefined {
+  return (compiled as Partial<Constant>).constant;
+}
+
 /**
  * Compiles a condition once into a closure. `where` names the rule for error messages.
  * Unknown operands make the verdict unknown, which the engine reports as `error` — never `pass`.
+ * With `known.resourceType`, tests of `resource.type` are decided at compile time and the
+ * branches they rule out are dropped, so a rule over many types pays per resource only for
+ * what applies to its type.
  */
-export function compileCondition(condition: Condition, where: string): CompiledCondition {
+export function compileCondition(condition: Condition, where: string, known: Known = {}): CompiledCondition {
   const c = condition as Record<string, unknown>;
   const message = typeof c.message === 'string' ? c.message : undefined;
-  const withMessage = (compiled: CompiledCondition): CompiledCondition =>
-    message === undefined
-      ? compiled
-      : (ctx) => {
-          const v = compiled(ctx);
-          return v.state === 'false' && v.failure.messageId === undefined ? { state: 'false', failure: { ...v.failure, messageId: message } } : v;
-        };
+  const named = (v: Verdict): Verdict =>
+    v.state === 'false' && v.failure.messageId === undefined && message !== undefined ? { state: 'false', failure: { ...v.failure, messageId: message } } : v;
+  const withMessage = (compiled: CompiledCondition): CompiledCondition => {
+    if (message === undefined) return compiled;
+    const fixed = constantOf(compiled);
+    if (fixed) return constant(named(fixed));
+    return (ctx) => named(compiled(ctx));
+  };
+  const sub = (x: unknown): CompiledCondition => compileCondition(x as Condition, where, known);
 
-  if (Array.isArray(c.all)) return withMessage(compileAll((c.all as Condition[]).map((x) => compileCondition(x, where))));
-  if (Array.isArray(c.any)) return withMessage(compileAny((c.any as Condition[]).map((x) => compileCondition(x, where))));
+  if (Array.isArray(c.all)) return withMessage(compileAll((c.all as unknown[]).map(sub)));
+  if (Array.isArray(c.any)) return withMessage(compileAny((c.any as unknown[]).map(sub)));
   if (c.if !== undefined) {
-    const test = compileCondition(c.if as Condition, where);
-    const then = compileCondition(c.then as Condition, where);
-    const otherwise = c.else === undefined ? undefined : compileCondition(c.else as Condition, where);
+    const test = sub(c.if);
+    const then = sub(c.then);
+    const otherwise = c.else === undefined ? constant(TRUE) : sub(c.else);
+    const decided = constantOf(test);
+    if (decided) return withMessage(decided.state === 'unknown' ? test : decided.state === 'true' ? then : otherwise);
     return withMessage((ctx) => {
       const v = test(ctx);
       if (v.state === 'unknown') return v;
-      if (v.state === 'true') return then(ctx);
-      return otherwise ? otherwise(ctx) : TRUE;
+      return v.state === 'true' ? then(ctx) : otherwise(ctx);
     });
   }
-  if (c.not !== undefined) return withMessage(compileNot(compileCondition(c.not as Condition, where), firstPathIn(c.not)));
-  if (typeof c.every === 'string' || typeof c.some === 'string' || typeof c.none === 'string') return withMessage(compileQuantifier(c, where));
-  if (typeof c.count === 'string') return withMessage(compileCount(c, where));
-  if (typeof c.path === 'string') return compileLeaf(c, message, where);
+  if (c.not !== undefined) return withMessage(compileNot(sub(c.not), firstPathIn(c.not)));
+  if (typeof c.every === 'string' || typeof c.some === 'string' || typeof c.none === 'string') return withMessage(compileQuantifier(c, where, known));
+  if (typeof c.count === 'string') return withMessage(compileCount(c, where, known));
+  if (typeof c.path === 'string') return compileLeaf(c, message, where, known);
   throw new OrglintError('invalid-rule', `${where}: a condition must be all, any, not, every, some, none, count, or a path with one operator.`);
 }
 
-function compileAll(parts: CompiledCondition[]): CompiledCondition {
+function compileAll(all: CompiledCondition[]): CompiledCondition {
+  // Parts that always hold are dropped; nothing after a part that never holds is ever read.
+  const parts: CompiledCondition[] = [];
+  for (const part of all) {
+    const fixed = constantOf(part);
+    if (fixed?.state === 'true') continue;
+    parts.push(part);
+    if (fixed?.state === 'false') break;
+  }
+  if (parts.length === 0) return constant(TRUE);
+  if (parts.length === 1) return parts[0] as CompiledCondition;
   return (ctx) => {
     let unknown: Verdict | undefined;
-    for (const part of parts) {
-      const v = part(ctx);
+    for (let i = 0; i < parts.length; i++) {
+      const v = (parts[i] as CompiledCondition)(ctx);
       if (v.state === 'false') return v;
       if (v.state === 'unknown' && !unknown) unknown = v;
     }
@@ -283,13 +346,21 @@ function compileAll(parts: CompiledCondition[]): CompiledCondition {
   };
 }
 
-function compileAny(parts: CompiledCondition[]): CompiledCondition {
+function compileAny(any: CompiledCondition[]): CompiledCondition {
+  // Nothing after an alternative that always holds is ever read.
+  const parts: CompiledCondition[] = [];
+  for (const part of any) {
+    parts.push(part);
+    if (constantOf(part)?.state === 'true') break;
+  }
+  if (parts.length === 0) return constant(TRUE);
+  if (parts.length === 1) return parts[0] as CompiledCondition;
   return (ctx) => {
     // When no alternative holds, the last one names the failure: earlier ones are exemptions.
     let lastFalse: Verdict | undefined;
     let unknown: Verdict | undefined;
-    for (const part of parts) {
-      const v = part(ctx);
+    for (let i = 0; i < parts.length; i++) {
+      const v = (parts[i] as CompiledCondition)(ctx);
       if (v.state === 'true') return v;
       if (v.state === 'unknown') unknown ??= v;
       else lastFalse = v;
@@ -299,11 +370,12 @@ function compileAny(parts: CompiledCondition[]): CompiledCondition {
 }
 
 function compileNot(inner: CompiledCondition, path: string): CompiledCondition {
+  const reader = readerOrNothing(path);
   return (ctx) => {
     const v = inner(ctx);
     if (v.state === 'unknown') return v;
     if (v.state === 'false') return TRUE;
-    const actual = readForMessage(ctx, path);
+    const actual = reader(ctx);
     return { state: 'false', failure: { path, ...(actual === undefined ? {} : { actual }), expected: 'the negated condition to hold' } };
   };
 }
@@ -317,7 +389,7 @@ function firstPathIn(condition: unknown): string {
   return firstPathIn(c.not);
 }
 
-function compileLeaf(c: Record<string, unknown>, message: string | undefined, where: string): CompiledCondition {
+function compileLeaf(c: Record<string, unknown>, message: string | undefined, where: string, known: Known): CompiledCondition {
   const ops = Object.keys(c).filter((k) => k !== 'path' && k !== 'map' && k !== 'message' && k !== 'key');
   if (ops.length !== 1 || !(ops[0] === 'exists' || OPERATOR_NAMES.includes(ops[0] ?? ''))) {
     throw new OrglintError(
@@ -329,90 +401,100 @@ function compileLeaf(c: Record<string, unknown>, message: string | undefined, wh
   const path = compilePath(c.path as string, where);
   const relation = c.map as RelationName | undefined;
   const key = c.key === undefined ? undefined : compileOperand(c.key, where);
-  /** The value under `key` of what the path (and map) read; null stays null, an absent key is MISSING. */
-  const select = (ctx: EvalContext, value: Value): { value: Value } | { unknown: Verdict } => {
-    if (key === undefined || value === null || value === MISSING) return { value };
-    const k = resolveOperand(ctx, key);
-    if ('unknown' in k) return k;
-    if (typeof value !== 'object' || typeof k.value !== 'string') return { value: MISSING };
-    return { value: Object.hasOwn(value, k.value) ? (value as Record<string, unknown>)[k.value] : MISSING };
+  const messageId = message ? { messageId: message } : {};
+  /** The value under `key` of what the path (and map) read: null stays null, an absent key is MISSING; UNREAD when the key itself could not be read. */
+  const select = (ctx: EvalContext, value: Value): Value => {
+    if (key === undefined || value === null || value === MISSING) return value;
+    const k = operandValue(ctx, key);
+    if (k === MISSING) return UNREAD;
+    if (typeof value !== 'object' || typeof k !== 'string') return MISSING;
+    return Object.hasOwn(value, k) ? (value as Record<string, unknown>)[k] : MISSING;
   };
   if (op === 'exists') {
     const want = c.exists === true;
     return (ctx) => {
-      let raw = readPath(ctx, path);
+      let raw = path.read(ctx);
       if (raw === MISSING && isUnknownAfterApply(ctx, path)) return missingVerdict(ctx, path);
       if (key !== undefined && raw !== MISSING) {
         const selected = select(ctx, applyRelation(ctx, relation, raw));
-        if ('unknown' in selected) return selected.unknown;
-        raw = selected.value;
+        if (selected === UNREAD) return operandUnknown(ctx, key);
+        raw = selected;
       }
       const present = raw !== MISSING && raw !== null;
-      return present === want ? TRUE : { state: 'false', failure: { path: path.text, actual: raw === MISSING ? undefined : raw, expected: want ? 'present' : 'absent', ...(message ? { messageId: message } : {}) } };
+      return present === want ? TRUE : { state: 'false', failure: { path: path.text, actual: raw === MISSING ? undefined : raw, expected: want ? 'present' : 'absent', ...messageId } };
     };
   }
   const operand = compileOperand(c[op], where);
   const test = OPERATORS[op] as (a: Value, e: Value, ctx: EvalContext) => OpResult;
+  const failureOf = (ctx: EvalContext, raw: Value, actual: Value, expected: Value): Verdict => {
+    // Evidence names what was read: a key below the path, or the raw value before a relation.
+    const keyName = key === undefined ? MISSING : operandValue(ctx, key);
+    const failure: Failure =
+      keyName !== MISSING
+        ? { path: `${path.text}[${JSON.stringify(keyName)}]`, actual, expected }
+        : relation !== undefined
+          ? { path: path.text, actual: raw, expected: `${relation} to give ${JSON.stringify(expected)}, not ${JSON.stringify(actual)}` }
+          : { path: path.text, actual, expected };
+    return { state: 'false', failure: { ...failure, ...messageId } };
+  };
+  // The resource's type is the same for every resource this compilation judges: decide now.
+  if (known.resourceType !== undefined && path.text === 'resource.type' && relation === undefined && key === undefined && operand.kind === 'literal' && op !== 'olderThanDays' && op !== 'newerThanDays') {
+    const r = test(known.resourceType, operand.value, undefined as unknown as EvalContext);
+    if (r === true) return constant(TRUE);
+    if (r === false) return constant({ state: 'false', failure: { path: path.text, actual: known.resourceType, expected: operand.value, ...messageId } });
+    return constant({ state: 'unknown', path: path.text, reason: `${path.text}: ${r}` });
+  }
   return (ctx) => {
-    const raw = readPath(ctx, path);
+    const raw = path.read(ctx);
     if (raw === MISSING || isUnknownAfterApply(ctx, path)) return missingVerdict(ctx, path);
     const mapped = applyRelation(ctx, relation, raw);
     if (mapped === MISSING) return { state: 'unknown', path: path.text, reason: `${path.text} has a value that ${relation ?? 'the operator'} cannot read` };
-    const selected = select(ctx, mapped);
-    if ('unknown' in selected) return selected.unknown;
-    const actual = selected.value;
+    const actual = select(ctx, mapped);
+    if (actual === UNREAD) return operandUnknown(ctx, key as Operand);
     if (actual === MISSING) return { state: 'unknown', path: path.text, reason: `${path.text} has no key ${JSON.stringify(c.key)}` };
-    const expected = resolveOperand(ctx, operand);
-    if ('unknown' in expected) return expected.unknown;
-    const r = test(actual, expected.value, ctx);
+    const expected = operandValue(ctx, operand);
+    if (expected === MISSING) return operandUnknown(ctx, operand);
+    const r = test(actual, expected, ctx);
     if (r === true) return TRUE;
-    if (r === false) {
-      // Evidence names what was read: a key below the path, or the raw value before a relation.
-      const keyName = key === undefined ? undefined : resolveOperand(ctx, key);
-      const failure: Failure =
-        keyName !== undefined && 'value' in keyName
-          ? { path: `${path.text}[${JSON.stringify(keyName.value)}]`, actual, expected: expected.value }
-          : relation !== undefined
-            ? { path: path.text, actual: raw, expected: `${relation} to give ${JSON.stringify(expected.value)}, not ${JSON.stringify(actual)}` }
-            : { path: path.text, actual, expected: expected.value };
-      return { state: 'false', failure: { ...failure, ...(message ? { messageId: message } : {}) } };
-    }
+    if (r === false) return failureOf(ctx, raw, actual, expected);
     return { state: 'unknown', path: path.text, reason: `${path.text}: ${r}` };
   };
 }
 
+/** A key operand that could not itself be read (distinct from a key the value lacks). */
+const UNREAD = Symbol('unread');
+
 function itemsOf(ctx: EvalContext, path: CompiledPath): Value[] | Verdict {
-  const raw = readPath(ctx, path);
+  const raw = path.read(ctx);
   if (raw === MISSING || isUnknownAfterApply(ctx, path)) return missingVerdict(ctx, path);
   if (raw === null) return [];
   if (!Array.isArray(raw)) return { state: 'unknown', path: path.text, reason: `${path.text} is not a list` };
   return raw;
 }
 
-function compileQuantifier(c: Record<string, unknown>, where: string): CompiledCondition {
+/** The context with `item` set, for conditions on the items of a list; the caller restores the old item. */
+type ItemContext = { item?: unknown };
+
+function compileQuantifier(c: Record<string, unknown>, where: string, known: Known): CompiledCondition {
   const kind = typeof c.every === 'string' ? 'every' : typeof c.some === 'string' ? 'some' : 'none';
   const path = compilePath(c[kind] as string, where);
   const relation = c.map as RelationName | undefined;
-  const filter = c.where === undefined ? undefined : compileCondition(c.where as Condition, where);
+  const filter = c.where === undefined ? undefined : compileCondition(c.where as Condition, where, known);
   if (c.satisfy === undefined && kind === 'every') throw new OrglintError('invalid-rule', `${where}: "every: ${path.text}" needs a "satisfy" condition.`);
-  const predicate = c.satisfy === undefined ? undefined : compileCondition(c.satisfy as Condition, where);
-  return (ctx) => {
-    const items = itemsOf(ctx, path);
-    if (!Array.isArray(items)) return items;
+  const predicate = c.satisfy === undefined ? undefined : compileCondition(c.satisfy as Condition, where, known);
+  const judgeItems = (ctx: EvalContext, items: Value[]): Verdict => {
     let unknown: Verdict | undefined;
-    let matched = 0;
     for (let i = 0; i < items.length; i++) {
-      const item = applyRelation(ctx, relation, items[i]);
-      const itemCtx: EvalContext = { ...ctx, item };
+      (ctx as ItemContext).item = applyRelation(ctx, relation, items[i]);
       if (filter) {
-        const f = filter(itemCtx);
+        const f = filter(ctx);
         if (f.state === 'unknown') {
           unknown ??= f;
           continue;
         }
         if (f.state === 'false') continue;
       }
-      const v = predicate ? predicate(itemCtx) : TRUE;
+      const v = predicate ? predicate(ctx) : TRUE;
       if (v.state === 'unknown') {
         unknown ??= v;
         continue;
@@ -423,43 +505,65 @@ function compileQuantifier(c: Record<string, unknown>, where: string): CompiledC
       if (v.state === 'true') {
         if (kind === 'some') return TRUE;
         if (kind === 'none') return { state: 'false', failure: { path: `${path.text}[${i}]`, actual: items[i], expected: 'none such' } };
-        matched++;
       }
     }
     if (unknown) return unknown;
     if (kind === 'some') return { state: 'false', failure: { path: path.text, actual: items, expected: 'at least one such item' } };
     return TRUE;
   };
+  return (ctx) => {
+    const items = itemsOf(ctx, path);
+    if (!Array.isArray(items)) return items;
+    if (items.length === 0) return kind === 'some' ? { state: 'false', failure: { path: path.text, actual: items, expected: 'at least one such item' } } : TRUE;
+    const outer = ctx.item;
+    try {
+      return judgeItems(ctx, items);
+    } finally {
+      (ctx as ItemContext).item = outer;
+    }
+  };
 }
 
-function compileCount(c: Record<string, unknown>, where: string): CompiledCondition {
+function compileCount(c: Record<string, unknown>, where: string, known: Known): CompiledCondition {
   const path = compilePath(c.count as string, where);
   const relation = c.map as RelationName | undefined;
   const ops = COUNT_OPERATORS.filter((k) => c[k] !== undefined);
   if (ops.length !== 1) throw new OrglintError('invalid-rule', `${where}: "count: ${path.text}" needs exactly one of ${COUNT_OPERATORS.join(', ')}.`);
   const op = ops[0] as string;
   const operand = compileOperand(c[op], where);
-  const filter = c.where === undefined ? undefined : compileCondition(c.where as Condition, where);
+  const filter = c.where === undefined ? undefined : compileCondition(c.where as Condition, where, known);
   const test = OPERATORS[op] as (a: Value, e: Value, ctx: EvalContext) => OpResult;
   const message = typeof c.message === 'string' ? c.message : undefined;
-  return (ctx) => {
-    const items = itemsOf(ctx, path);
-    if (!Array.isArray(items)) return items;
+  const countItems = (ctx: EvalContext, items: Value[]): number | Verdict => {
     let n = 0;
     for (const raw of items) {
-      if (!filter) {
-        n++;
-        continue;
-      }
-      const v = filter({ ...ctx, item: applyRelation(ctx, relation, raw) });
+      (ctx as ItemContext).item = applyRelation(ctx, relation, raw);
+      const v = (filter as CompiledCondition)(ctx);
       if (v.state === 'unknown') return v;
       if (v.state === 'true') n++;
     }
-    const expected = resolveOperand(ctx, operand);
-    if ('unknown' in expected) return expected.unknown;
-    const r = test(n, expected.value, ctx);
+    return n;
+  };
+  return (ctx) => {
+    const items = itemsOf(ctx, path);
+    if (!Array.isArray(items)) return items;
+    let n = items.length;
+    if (filter && n > 0) {
+      const outer = ctx.item;
+      let counted: number | Verdict;
+      try {
+        counted = countItems(ctx, items);
+      } finally {
+        (ctx as ItemContext).item = outer;
+      }
+      if (typeof counted !== 'number') return counted;
+      n = counted;
+    }
+    const expected = operandValue(ctx, operand);
+    if (expected === MISSING) return operandUnknown(ctx, operand);
+    const r = test(n, expected, ctx);
     if (r === true) return TRUE;
-    if (r === false) return { state: 'false', failure: { path: path.text, actual: n, expected: `${op} ${JSON.stringify(expected.value)}`, ...(message ? { messageId: message } : {}) } };
+    if (r === false) return { state: 'false', failure: { path: path.text, actual: n, expected: `${op} ${JSON.stringify(expected)}`, ...(message ? { messageId: message } : {}) } };
     return { state: 'unknown', path: path.text, reason: `${path.text}: ${r}` };
   };
 }
@@ -468,16 +572,16 @@ function compileCount(c: Record<string, unknown>, where: string): CompiledCondit
 export function compileReader(text: string, where: string): (ctx: EvalContext) => unknown {
   const path = compilePath(text, where);
   return (ctx) => {
-    const v = readPath(ctx, path);
+    const v = path.read(ctx);
     return v === MISSING ? undefined : v;
   };
 }
 
-/** Reads a template variable (`resource.name`, …) once; for hot paths use compileReader. */
-export function readForMessage(ctx: EvalContext, text: string): unknown {
+/** A reader for a path, or one that reads nothing when the text is not a path. */
+function readerOrNothing(text: string): (ctx: EvalContext) => unknown {
   try {
-    return compileReader(text, 'message')(ctx);
+    return compileReader(text, 'evidence');
   } catch {
-    return undefined;
+    return () => undefined;
   }
 }

@@ -4,7 +4,7 @@ import { deriveIdentityAccountFacts } from '../estate/derive-identity.js';
 import type { CoverageRecord, Estate, Resource } from '../estate/types.js';
 import { hash } from 'node:crypto';
 import { STATUSES, type AppliedWaiver, type Result, type ResultResource, type Status } from '../model.js';
-import type { ActiveRule } from '../policy/resolve.js';
+import type { ActiveRule, RuleConditions } from '../policy/resolve.js';
 import type { Waiver } from '../policy/types.js';
 import { compileMessage } from './message.js';
 import type { AccountView, EvalContext, Relations } from './context.js';
@@ -172,13 +172,14 @@ export function evaluate(input: EvaluateInput): Evaluation {
       now: input.now,
       item: undefined,
     };
-    const judgeOne = judgeWith(rule);
+    const judgeOf = judgeWith(rule);
     const ruleWaivers = waivers.filter((w) => w.rule.test(rule.definition.id));
     for (const type of [...rule.types].sort()) {
       const typeFacts = factsOf(type);
       const { list, accounts: accountAt, summaries, digests } = typeFacts;
       const codes = new Uint8Array(list.length);
       layout.types.push({ facts: typeFacts, codes });
+      const judgeOne = judgeOf(rule.conditions.get(type as ResourceType) as RuleConditions);
       for (let i = 0; i < list.length; i++) {
         const resource = list[i] as Resource;
         const account = (accountAt[i] ??= accountOf(resource.account));
@@ -271,21 +272,21 @@ function indexByType(resources: readonly Resource[]): Map<string, Resource[]> {
 }
 
 /** The judge of one rule, with everything that does not vary per resource computed once. */
-function judgeWith(rule: ActiveRule): (ctx: EvalContext) => Outcome {
+function judgeWith(rule: ActiveRule): (conditions: RuleConditions) => (ctx: EvalContext) => Outcome {
   const id = rule.definition.id;
   const messageIds = Object.keys(rule.definition.messages);
   const defaultMessageId = messageIds[0] ?? 'fail';
   const messages = new Map(messageIds.map((m) => [m, compileMessage(rule.definition.messages[m] as string, `rule ${id} message ${m}`)]));
   const titleMessage = (): string => rule.definition.title;
   const error = (reason: string, path: string): Finding => ({ status: 'error', messageId: 'couldNotEvaluate', evidence: { path }, message: `Could not evaluate: ${reason}.` });
-  return (ctx) => {
+  return ({ when, assert }) => (ctx) => {
     try {
-      if (rule.when) {
-        const applies = rule.when(ctx);
+      if (when) {
+        const applies = when(ctx);
         if (applies.state === 'false') return NOT_APPLICABLE;
         if (applies.state === 'unknown') return error(applies.reason, applies.path);
       }
-      const verdict = rule.assert(ctx);
+      const verdict = assert(ctx);
       if (verdict.state === 'true') return PASS;
       if (verdict.state === 'unknown') return error(verdict.reason, verdict.path);
       const failure = verdict.failure;

@@ -19,9 +19,14 @@ export interface ActiveRule {
   readonly types: readonly ResourceType[];
   /** Services whose coverage the rule depends on. */
   readonly services: readonly string[];
+  /** The rule's conditions compiled once per resource type, with tests of `resource.type` decided. */
+  readonly conditions: ReadonlyMap<ResourceType, RuleConditions>;
+  readonly policyLocation: FileLocation;
+}
+
+export interface RuleConditions {
   readonly when?: CompiledCondition;
   readonly assert: CompiledCondition;
-  readonly policyLocation: FileLocation;
 }
 
 /**
@@ -89,12 +94,16 @@ export function resolveRules(policy: Policy, catalogue: readonly LoadedRule[]): 
       ...(setting?.environments ? { environments: new Set(setting.environments) } : {}),
       types,
       services,
-      ...(def.when ? { when: compileCondition(def.when, label) } : {}),
-      assert: compileCondition(def.assert, label),
+      conditions: new Map(types.map((type) => [type, compileRuleConditions(def, label, type)])),
       policyLocation,
     });
   }
   return active;
+}
+
+function compileRuleConditions(def: RuleDefinition, label: string, resourceType: ResourceType): RuleConditions {
+  const known = { resourceType };
+  return { ...(def.when ? { when: compileCondition(def.when, label, known) } : {}), assert: compileCondition(def.assert, label, known) };
 }
 
 function selectedByCatalogue(policy: Policy, def: RuleDefinition): boolean {
