@@ -1,3 +1,4 @@
+import { isAscii } from 'node:buffer';
 import { readFileSync, statSync } from 'node:fs';
 import { OrglintError } from '../errors.js';
 
@@ -26,7 +27,10 @@ export function readInputFile(file: string, what: string): string {
       `${file} is ${Math.round(size / 1048576)} MB, more than the ${Math.round(MAX_INPUT_BYTES / 1048576)} MB a ${what} file may have; split the estate or scan fewer accounts per run.`,
     );
   }
-  return readFileSync(file, 'utf8');
+  const bytes = readFileSync(file);
+  // Estates and plans are nearly always pure ASCII; Latin-1 decodes those to the same string
+  // as UTF-8 would, without validating 100 MB of multi-byte sequences that are not there.
+  return isAscii(bytes) ? bytes.toString('latin1') : bytes.toString('utf8');
 }
 
 /** JSON.parse with a `file:line:column` sentence on failure. */
