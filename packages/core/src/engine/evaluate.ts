@@ -390,8 +390,12 @@ export function fingerprint(ruleId: string, type: string, id: string): string {
   return ruleDigest(ruleId) + resourceDigest(type, id);
 }
 
+const ruleDigests = new Map<string, string>();
+
 export function ruleDigest(ruleId: string): string {
-  return hash('sha256', ruleId).slice(0, 8);
+  let digest = ruleDigests.get(ruleId);
+  if (digest === undefined) ruleDigests.set(ruleId, (digest = hash('sha256', ruleId).slice(0, 8)));
+  return digest;
 }
 
 export function resourceDigest(type: string, id: string): string {
