@@ -129,3 +129,24 @@ describe('compile errors', () => {
     expect(() => compileCondition(c as Condition, 'rule r')).toThrow(message);
   });
 });
+
+describe('compiling for a known resource type and parameters', () => {
+  const conditions: unknown[] = [
+    { if: { path: 'resource.type', equals: 'aws.rds.instance' }, then: { path: 'resource.properties.n', gte: 35 }, else: { path: 'resource.properties.n', lt: 0 } },
+    { all: [{ path: 'resource.type', notIn: { ref: 'params.skip' } }, { path: 'resource.properties.n', gte: 35 }] },
+    { any: [{ path: 'resource.type', in: ['aws.kms.key', { ref: 'params.tag' }] }, { path: 'resource.properties.n', gte: 35, message: 'low' }] },
+    { path: 'resource.type', equals: 'aws.kms.key', message: 'wrongType' },
+    { path: 'resource.type', matches: { ref: 'params.nope' } },
+  ];
+  const params = { skip: ['aws.s3.bucket'], tag: 'data-class', allow: ['a*'] };
+  it.each(conditions.flatMap((c) => ['aws.rds.instance', 'aws.s3.bucket'].flatMap((type) => [{ n: 7 }, { n: 40 }, {}].map((p) => [c, type, p] as const))))(
+    'gives the same verdict folded as evaluated: %j on %s with %j',
+    (condition, type, properties) => {
+      const base = ctx(properties, { params });
+      const c = { ...base, resource: { ...base.resource, type } } as EvalContext;
+      const plain = compileCondition(condition as Condition, 'test')(c);
+      const folded = compileCondition(condition as Condition, 'test', { resourceType: type, params })(c);
+      expect(folded).toEqual(plain);
+    },
+  );
+});

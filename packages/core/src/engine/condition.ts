@@ -163,9 +163,20 @@ function isRef(value: unknown): value is ValueRef {
 
 type Operand = { readonly kind: 'literal'; readonly value: Value } | { readonly kind: 'ref'; readonly path: CompiledPath } | { readonly kind: 'list'; readonly items: readonly Operand[] };
 
-function compileOperand(value: unknown, where: string): Operand {
-  if (isRef(value)) return { kind: 'ref', path: compilePath(value.ref, where) };
-  if (Array.isArray(value) && value.some(isRef)) return { kind: 'list', items: value.map((v) => compileOperand(v, where)) };
+function compileOperand(value: unknown, where: string, known: Known): Operand {
+  if (isRef(value)) {
+    const path = compilePath(value.ref, where);
+    // A rule's parameters are settled before it is compiled: a reference to one is a literal.
+    if (path.root === 'params' && known.params !== undefined) {
+      const v = path.read({ params: known.params } as EvalContext);
+      if (v !== MISSING) return { kind: 'literal', value: v };
+    }
+    return { kind: 'ref', path };
+  }
+  if (Array.isArray(value) && value.some(isRef)) {
+    const items = value.map((v) => compileOperand(v, where, known));
+    return items.every((i) => i.kind === 'literal') ? { kind: 'literal', value: items.map((i) => (i as { value: Value }).value) } : { kind: 'list', items };
+  }
   return { kind: 'literal', value };
 }
 
@@ -270,6 +281,8 @@ const COUNT_OPERATORS = ['equals', 'gt', 'gte', 'lt', 'lte'];
 /** What is known of every resource a compiled condition will judge: rules are compiled per resource type. */
 export interface Known {
   readonly resourceType?: string;
+  /** The rule's parameters as the policy settled them. */
+  readonly params?: Readonly<Record<string, unknown>>;
 }
 
 /** A compiled condition whose verdict does not depend on the resource: it is folded away where it appears. */
@@ -400,7 +413,7 @@ function compileLeaf(c: Record<string, unknown>, message: string | undefined, wh
   const op = ops[0] as string;
   const path = compilePath(c.path as string, where);
   const relation = c.map as RelationName | undefined;
-  const key = c.key === undefined ? undefined : compileOperand(c.key, where);
+  const key = c.key === undefined ? undefined : compileOperand(c.key, where, known);
   const messageId = message ? { messageId: message } : {};
   /** The value under `key` of what the path (and map) read: null stays null, an absent key is MISSING; UNREAD when the key itself could not be read. */
   const select = (ctx: EvalContext, value: Value): Value => {
@@ -424,7 +437,7 @@ function compileLeaf(c: Record<string, unknown>, message: string | undefined, wh
       return present === want ? TRUE : { state: 'false', failure: { path: path.text, actual: raw === MISSING ? undefined : raw, expected: want ? 'present' : 'absent', ...messageId } };
     };
   }
-  const operand = compileOperand(c[op], where);
+  const operand = compileOperand(c[op], where, known);
   const test = OPERATORS[op] as (a: Value, e: Value, ctx: EvalContext) => OpResult;
   const failureOf = (ctx: EvalContext, raw: Value, actual: Value, expected: Value): Verdict => {
     // Evidence names what was read: a key below the path, or the raw value before a relation.
@@ -530,7 +543,7 @@ function compileCount(c: Record<string, unknown>, where: string, known: Known): 
   const ops = COUNT_OPERATORS.filter((k) => c[k] !== undefined);
   if (ops.length !== 1) throw new OrglintError('invalid-rule', `${where}: "count: ${path.text}" needs exactly one of ${COUNT_OPERATORS.join(', ')}.`);
   const op = ops[0] as string;
-  const operand = compileOperand(c[op], where);
+  const operand = compileOperand(c[op], where, known);
   const filter = c.where === undefined ? undefined : compileCondition(c.where as Condition, where, known);
   const test = OPERATORS[op] as (a: Value, e: Value, ctx: EvalContext) => OpResult;
   const message = typeof c.message === 'string' ? c.message : undefined;

@@ -1,7 +1,7 @@
 import { OrglintError } from '../errors.js';
 import { isResourceType, serviceOf, type ResourceType } from '../estate/resource-types.js';
 import type { Account, Estate } from '../estate/types.js';
-import { compileCondition, type CompiledCondition } from '../engine/condition.js';
+import { compileCondition, type CompiledCondition, type Known } from '../engine/condition.js';
 import type { AccountView } from '../engine/context.js';
 import { globToRegExp } from '../engine/glob.js';
 import type { FileLocation, Severity } from '../model.js';
@@ -94,15 +94,14 @@ export function resolveRules(policy: Policy, catalogue: readonly LoadedRule[]): 
       ...(setting?.environments ? { environments: new Set(setting.environments) } : {}),
       types,
       services,
-      conditions: new Map(types.map((type) => [type, compileRuleConditions(def, label, type)])),
+      conditions: new Map(types.map((type) => [type, compileRuleConditions(def, label, { resourceType: type, params })])),
       policyLocation,
     });
   }
   return active;
 }
 
-function compileRuleConditions(def: RuleDefinition, label: string, resourceType: ResourceType): RuleConditions {
-  const known = { resourceType };
+function compileRuleConditions(def: RuleDefinition, label: string, known: Known): RuleConditions {
   return { ...(def.when ? { when: compileCondition(def.when, label, known) } : {}), assert: compileCondition(def.assert, label, known) };
 }
 
