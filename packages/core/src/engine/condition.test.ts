@@ -150,3 +150,51 @@ describe('compiling for a known resource type and parameters', () => {
     },
   );
 });
+
+describe('conditions that do not read the resource', () => {
+  const prodAccount = accounts.get('111111111111') as AccountView;
+  const nonprodAccount = accounts.get('222222222222') as AccountView;
+  const on = (account: AccountView, properties: Record<string, unknown>, lookups: string[]): EvalContext =>
+    ctx(properties, {
+      account,
+      environment: envs.get(account.environment as string),
+      relations: { account: (id) => (lookups.push(id), accounts.get(id)), environment: (n) => envs.get(n) },
+    });
+
+  it('are evaluated once per account, and still per resource where they read it', () => {
+    const lookups: string[] = [];
+    const compiled = compileCondition(
+      { all: [{ path: 'account.id', map: 'environmentOf', equals: 'production' }, { path: 'resource.properties.n', gte: 35 }] } as Condition,
+      'test',
+    );
+    // One context per account, reused across resources as the engine does.
+    const prod = on(prodAccount, {}, lookups);
+    const verdicts = [40, 7, 50].map((n) => {
+      (prod as { resource: EvalContext['resource'] }).resource = { ...prod.resource, properties: { n } };
+      return compiled(prod).state;
+    });
+    expect(verdicts).toEqual(['true', 'false', 'true']);
+    expect(lookups).toEqual(['111111111111']);
+    const nonprod = on(nonprodAccount, { n: 40 }, lookups);
+    expect(compiled(nonprod).state).toBe('false');
+    expect(compiled(nonprod).state).toBe('false');
+    expect(lookups).toEqual(['111111111111', '222222222222']);
+  });
+
+  it('still judge every item of a list drawn from the account', () => {
+    const compiled = compileCondition(
+      {
+        all: [
+          { every: 'account.environments', satisfy: { path: 'item', in: ['production'] } },
+          { path: 'resource.properties.n', gte: 35 },
+          { some: 'params.allow', satisfy: { path: 'item', equals: { ref: 'resource.properties.s' } } },
+        ],
+      } as Condition,
+      'test',
+    );
+    const lookups: string[] = [];
+    expect(compiled(on(prodAccount, { n: 40, s: 'a*' }, lookups)).state).toBe('true');
+    expect(compiled(on(prodAccount, { n: 40, s: 'b' }, lookups)).state).toBe('false');
+    expect(compiled(on(nonprodAccount, { n: 40, s: 'a*' }, lookups))).toMatchObject({ state: 'false', failure: { path: 'account.environments[0]', actual: 'nonprod' } });
+  });
+});

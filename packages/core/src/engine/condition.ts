@@ -283,6 +283,53 @@ export interface Known {
   readonly resourceType?: string;
   /** The rule's parameters as the policy settled them. */
   readonly params?: Readonly<Record<string, unknown>>;
+  /** Whether `item` may differ between two resources of one account (inside a quantifier it differs per item). */
+  readonly itemFromResource?: boolean;
+}
+
+/** The roots whose values are the same for every resource of one account within one scan. */
+const ACCOUNT_ROOTS: ReadonlySet<string> = new Set(['account', 'environment', 'params', 'policy', 'organization']);
+
+function rootReadsResource(text: unknown, itemFromResource: boolean): boolean {
+  if (typeof text !== 'string') return false;
+  const root = /^[a-z]+/.exec(text)?.[0] ?? '';
+  if (root === 'item') return itemFromResource;
+  return !ACCOUNT_ROOTS.has(root);
+}
+
+function refsReadResource(value: unknown, itemFromResource: boolean): boolean {
+  if (isRef(value)) return rootReadsResource(value.ref, itemFromResource);
+  return Array.isArray(value) && value.some((v) => refsReadResource(v, itemFromResource));
+}
+
+/**
+ * Whether a condition reads the resource (or items drawn from it). One that does not has the
+ * same verdict for every resource of an account, and is evaluated once per account.
+ */
+function readsResource(condition: unknown, itemFromResource: boolean): boolean {
+  if (condition === null || typeof condition !== 'object') return false;
+  const c = condition as Record<string, unknown>;
+  if (Array.isArray(c.all)) return c.all.some((x) => readsResource(x, itemFromResource));
+  if (Array.isArray(c.any)) return c.any.some((x) => readsResource(x, itemFromResource));
+  if (c.if !== undefined) return [c.if, c.then, c.else].some((x) => readsResource(x, itemFromResource));
+  if (c.not !== undefined) return readsResource(c.not, itemFromResource);
+  const listPath = [c.every, c.some, c.none, c.count].find((x) => typeof x === 'string');
+  if (listPath !== undefined) {
+    const items = rootReadsResource(listPath, itemFromResource);
+    return items || readsResource(c.where, items) || readsResource(c.satisfy, items) || COUNT_OPERATORS.some((op) => refsReadResource(c[op], itemFromResource));
+  }
+  return rootReadsResource(c.path, itemFromResource) || Object.values(c).some((v) => refsReadResource(v, itemFromResource));
+}
+
+/** Evaluates a condition that does not read the resource once per account, then answers from memory. */
+function oncePerAccount(compiled: CompiledCondition): CompiledCondition {
+  if (constantOf(compiled)) return compiled;
+  const verdicts = new Map<EvalContext['account'], Verdict>();
+  return (ctx) => {
+    let v = verdicts.get(ctx.account);
+    if (v === undefined) verdicts.set(ctx.account, (v = compiled(ctx)));
+    return v;
+  };
 }
 
 /** A compiled condition whose verdict does not depend on the resource: it is folded away where it appears. */
@@ -304,6 +351,17 @@ function constantOf(compiled: CompiledCondition): Verdict | undefined {
  * what applies to its type.
  */
 export function compileCondition(condition: Condition, where: string, known: Known = {}): CompiledCondition {
+  const compiled = compileNode(condition, where, known);
+  return readsResource(condition, known.itemFromResource ?? false) ? compiled : oncePerAccount(compiled);
+}
+
+/** Compiles a child of a condition; a child that does not read the resource, under one that does, is evaluated once per account. */
+function compileChild(child: unknown, parentReadsResource: boolean, where: string, known: Known): CompiledCondition {
+  const compiled = compileNode(child as Condition, where, known);
+  return parentReadsResource && !readsResource(child, known.itemFromResource ?? false) ? oncePerAccount(compiled) : compiled;
+}
+
+function compileNode(condition: Condition, where: string, known: Known): CompiledCondition {
   const c = condition as Record<string, unknown>;
   const message = typeof c.message === 'string' ? c.message : undefined;
   const named = (v: Verdict): Verdict =>
@@ -314,7 +372,8 @@ export function compileCondition(condition: Condition, where: string, known: Kno
     if (fixed) return constant(named(fixed));
     return (ctx) => named(compiled(ctx));
   };
-  const sub = (x: unknown): CompiledCondition => compileCondition(x as Condition, where, known);
+  const parentReads = readsResource(c, known.itemFromResource ?? false);
+  const sub = (x: unknown): CompiledCondition => compileChild(x, parentReads, where, known);
 
   if (Array.isArray(c.all)) return withMessage(compileAll((c.all as unknown[]).map(sub)));
   if (Array.isArray(c.any)) return withMessage(compileAny((c.any as unknown[]).map(sub)));
@@ -492,9 +551,12 @@ function compileQuantifier(c: Record<string, unknown>, where: string, known: Kno
   const kind = typeof c.every === 'string' ? 'every' : typeof c.some === 'string' ? 'some' : 'none';
   const path = compilePath(c[kind] as string, where);
   const relation = c.map as RelationName | undefined;
-  const filter = c.where === undefined ? undefined : compileCondition(c.where as Condition, where, known);
+  // The item changes from one evaluation to the next: a condition on it is never remembered per account.
+  const inner: Known = { ...known, itemFromResource: true };
+  const reads = readsResource(c, known.itemFromResource ?? false);
+  const filter = c.where === undefined ? undefined : compileChild(c.where, reads, where, inner);
   if (c.satisfy === undefined && kind === 'every') throw new OrglintError('invalid-rule', `${where}: "every: ${path.text}" needs a "satisfy" condition.`);
-  const predicate = c.satisfy === undefined ? undefined : compileCondition(c.satisfy as Condition, where, known);
+  const predicate = c.satisfy === undefined ? undefined : compileChild(c.satisfy, reads, where, inner);
   const judgeItems = (ctx: EvalContext, items: Value[]): Verdict => {
     let unknown: Verdict | undefined;
     for (let i = 0; i < items.length; i++) {
@@ -544,7 +606,8 @@ function compileCount(c: Record<string, unknown>, where: string, known: Known): 
   if (ops.length !== 1) throw new OrglintError('invalid-rule', `${where}: "count: ${path.text}" needs exactly one of ${COUNT_OPERATORS.join(', ')}.`);
   const op = ops[0] as string;
   const operand = compileOperand(c[op], where, known);
-  const filter = c.where === undefined ? undefined : compileCondition(c.where as Condition, where, known);
+  const inner: Known = { ...known, itemFromResource: true };
+  const filter = c.where === undefined ? undefined : compileChild(c.where, readsResource(c, known.itemFromResource ?? false), where, inner);
   const test = OPERATORS[op] as (a: Value, e: Value, ctx: EvalContext) => OpResult;
   const message = typeof c.message === 'string' ? c.message : undefined;
   const countItems = (ctx: EvalContext, items: Value[]): number | Verdict => {
