@@ -1,12 +1,18 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { loadCaseTable, loadCatalogue, runCase, CATALOGUE_DIR, type Expectation } from './index.js';
+import { loadCaseTable, loadCatalogue, runCase, CATALOGUE_DIR, CATALOGUE_SNAPSHOT, catalogueSnapshot, readCatalogueSources, type Expectation } from './index.js';
 import { renderRuleDoc } from './docs.js';
 
 const catalogue = loadCatalogue();
 const files = readdirSync(CATALOGUE_DIR);
 
 describe('the catalogue', () => {
+  it('is loaded from a snapshot that matches its rule files', () => {
+    const fresh = catalogueSnapshot(readCatalogueSources());
+    expect(readFileSync(CATALOGUE_SNAPSHOT, 'utf8') === fresh, 'packages/rules/generated/catalogue.json is stale: run pnpm gen:catalogue').toBe(true);
+    expect(loadCatalogue()).toEqual(readCatalogueSources());
+  });
+
   it('has at least the five core rules, whose ids are public contract', () => {
     const ids = catalogue.rules.map((r) => r.definition.id);
     for (const id of ['iam-user-mfa', 'no-workloads-in-management', 'kms-environment-isolation', 'backup-retention', 'no-real-data-in-nonprod']) {
