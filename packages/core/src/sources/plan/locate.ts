@@ -50,9 +50,9 @@ export function locatePlanResources(plan: TerraformPlan, sourceDir: string | und
   if (missing.length > 0) {
     const planFile = options.planFile ?? planFileOf(plan);
     if (planFile !== undefined) {
-      const lines = addressLines(options.planText ?? readText(planFile));
+      const lineOf = addressLines(options.planText ?? readText(planFile));
       const file = isAbsolute(planFile) ? toPosix(relative(repoRoot, planFile)) : toPosix(planFile);
-      for (const address of missing) out.set(address, { file, line: lines.get(address) ?? 1 });
+      for (const address of missing) out.set(address, { file, line: lineOf(address) });
     }
   }
   return out;
@@ -109,11 +109,16 @@ function scanDir(dir: string, repoRoot: string): Blocks {
   return blocks;
 }
 
-/** Line of each resource change's `"address"` in the plan text, in one scan. */
-function addressLines(text: string): Map<string, number> {
+/** The line of each resource change's `"address"` in the plan text (1 when not found), found in one scan. */
+function addressLines(text: string): (address: string) => number {
   const lines = new Map<string, number>();
   const start = text.indexOf('"resource_changes"');
-  if (start === -1) return lines;
+  if (start === -1) return () => 1;
+  // `terraform show -json` writes one line: every change is on the line where the list starts.
+  if (text.indexOf('\n', start) === -1) {
+    const line = lineTracker(text)(start);
+    return () => line;
+  }
   const pattern = /"address"\s*:\s*"((?:[^"\\]|\\.)*)"/g;
   pattern.lastIndex = start;
   // Each newline is looked at once: a minified plan has none, and searching to its end once
@@ -130,7 +135,7 @@ function addressLines(text: string): Map<string, number> {
     }
     if (!lines.has(address)) lines.set(address, line);
   }
-  return lines;
+  return (address) => lines.get(address) ?? 1;
 }
 
 function readText(file: string): string {

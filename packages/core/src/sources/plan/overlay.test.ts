@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -184,5 +184,16 @@ describe('locatePlanResources', () => {
     const planOnly = locatePlanResources(plan, undefined, { planFile: fixture('infracost__terraform_v0.14_plan.json'), repoRoot: FIXTURES });
     expect(planOnly.get('aws_instance.instance_2')).toEqual({ file: 'infracost__terraform_v0.14_plan.json', line: 1491 });
     expect(planOnly.get('module.db.module.db_2.module.db_instance.aws_db_instance.this[0]')?.line).toBeGreaterThan(1491);
+  });
+
+  it('puts every change of a one-line plan (what terraform show -json writes) on the line of resource_changes', () => {
+    const text = readFileSync(fixture('infracost__terraform_v0.14_plan.json'), 'utf8');
+    const minified = JSON.stringify(JSON.parse(text));
+    const plan = parsePlanText(minified, 'plan.json');
+    for (const [prefix, line] of [['', 1], ['\n\n', 3]] as const) {
+      const located = locatePlanResources(plan, undefined, { planFile: 'plan.json', planText: `${prefix}${minified}`, repoRoot: '.' });
+      expect(located.size).toBeGreaterThan(5);
+      expect(new Set([...located.values()].map((l) => `${l.file}:${l.line}`))).toEqual(new Set([`plan.json:${line}`]));
+    }
   });
 });
