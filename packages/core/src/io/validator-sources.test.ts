@@ -1,7 +1,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { estateSchema } from '../estate/load-estate.js';
-import { estateValidatorSource, generatedValidators } from './validator-sources.js';
+import { policySchema, ruleSchema } from './schema.js';
+import { estateValidatorSource, generatedValidators, policyValidatorsSource } from './validator-sources.js';
 
 const generated = generatedValidators();
 
@@ -31,5 +32,11 @@ describe('the validator generator', () => {
   it('refuses an estate string length that .length would count differently', () => {
     expect(() => estateValidatorSource(withResource((r) => (r.properties = { ...(r.properties as object), name: { type: 'string', maxLength: 1 } })))).toThrow('ucs2length');
     expect(() => estateValidatorSource(withResource((r) => (r.properties = { ...(r.properties as object), name: { type: 'string', minLength: 2 } })))).toThrow('ucs2length');
+  });
+
+  it('refuses a runtime helper it does not inline, such as a format', () => {
+    const rule = structuredClone(ruleSchema) as { $defs: { rule: { properties: Record<string, unknown> } } };
+    rule.$defs.rule.properties.id = { type: 'string', format: 'date' };
+    expect(() => policyValidatorsSource(policySchema, rule)).toThrow('require("ajv-formats/dist/formats")');
   });
 });
