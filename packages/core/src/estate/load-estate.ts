@@ -11,7 +11,7 @@ export const estateSchema: Record<string, unknown> = JSON.parse(
   readFileSync(new URL('../../schemas/estate.schema.json', import.meta.url), 'utf8'),
 ) as Record<string, unknown>;
 
-/** The estate validator, precompiled from the schema (see estate-validator.ts). */
+/** The estate validator, precompiled from the schema (see io/validator-sources.ts). */
 const estateValidator = generatedValidate as unknown as ValidateFunction;
 
 /** Reads, validates and derives an estate file. */
