@@ -198,3 +198,32 @@ describe('conditions that do not read the resource', () => {
     expect(compiled(on(nonprodAccount, { n: 40, s: 'a*' }, lookups))).toMatchObject({ state: 'false', failure: { path: 'account.environments[0]', actual: 'nonprod' } });
   });
 });
+
+describe('leaves compared with plain literals', () => {
+  it.each([
+    [{ path: 'resource.properties.v', in: ['a', 1, null] }, { v: 1 }, 'true'],
+    [{ path: 'resource.properties.v', in: ['a', 1, null] }, { v: '1' }, 'false'],
+    [{ path: 'resource.properties.v', in: ['a', 1, null] }, { v: null }, 'true'],
+    [{ path: 'resource.properties.v', in: ['a', 1, null] }, { v: { a: 1 } }, 'false'],
+    [{ path: 'resource.properties.v', notIn: ['a', 1] }, { v: ['a'] }, 'true'],
+    [{ path: 'resource.properties.v', in: [['a'], 'b'] }, { v: ['a'] }, 'true'],
+    [{ path: 'resource.properties.v', equals: null }, { v: null }, 'true'],
+    [{ path: 'resource.properties.v', equals: 0 }, { v: false }, 'false'],
+    [{ path: 'resource.properties.v', notEquals: 'x' }, { v: { x: 1 } }, 'true'],
+    [{ path: 'resource.properties.v', equals: { a: [1] } }, { v: { a: [1] } }, 'true'],
+    [{ path: 'resource.properties.v', gte: 3 }, { v: '5' }, 'unknown'],
+    [{ path: 'resource.properties.v', gte: 3 }, { v: null }, 'unknown'],
+    [{ path: 'resource.properties.v', lt: 3 }, { v: 2.5 }, 'true'],
+    [{ path: 'resource.properties.v', gt: 3 }, {}, 'unknown'],
+  ])('%j on %j is %s', (condition, properties, state) => {
+    const verdict = run(condition, properties);
+    expect(verdict.state).toBe(state);
+    if (verdict.state === 'false') expect(verdict.failure).toMatchObject({ path: 'resource.properties.v', actual: properties.v });
+  });
+
+  it('asks what a value known only after apply is, before comparing it', () => {
+    const c = ctx({ v: 'x' });
+    const planned = { ...c, resource: { ...c.resource, unknown: ['v'] } };
+    expect(compileCondition({ path: 'resource.properties.v', equals: 'x' } as Condition, 'test')(planned)).toMatchObject({ state: 'unknown', reason: 'resource.properties.v is known only after apply' });
+  });
+});

@@ -516,7 +516,7 @@ function compileLeaf(c: Record<string, unknown>, message: string | undefined, wh
     if (r === false) return constant({ state: 'false', failure: { path: path.text, actual: known.resourceType, expected: operand.value, ...messageId } });
     return constant({ state: 'unknown', path: path.text, reason: `${path.text}: ${r}` });
   }
-  return (ctx) => {
+  const general: CompiledCondition = (ctx) => {
     const raw = path.read(ctx);
     if (raw === MISSING || isUnknownAfterApply(ctx, path)) return missingVerdict(ctx, path);
     const mapped = applyRelation(ctx, relation, raw);
@@ -531,6 +531,53 @@ function compileLeaf(c: Record<string, unknown>, message: string | undefined, wh
     if (r === false) return failureOf(ctx, raw, actual, expected);
     return { state: 'unknown', path: path.text, reason: `${path.text}: ${r}` };
   };
+  if (relation !== undefined || key !== undefined || operand.kind !== 'literal') return general;
+  const quick = quickTest(op, operand.value);
+  if (quick === undefined) return general;
+  // Most leaves compare a value read straight from the data with a literal: that case is decided
+  // here, and anything unusual (a missing value, a value known only after apply, a value the
+  // operator cannot compare) goes the general way, so both give the same verdicts.
+  const expected = operand.value;
+  const mayBeUnknown = path.propertyPath !== undefined;
+  return (ctx) => {
+    const raw = path.read(ctx);
+    if (raw === MISSING || (mayBeUnknown && isUnknownAfterApply(ctx, path))) return general(ctx);
+    const r = quick(raw);
+    if (r === true) return TRUE;
+    if (r === false) return failureOf(ctx, raw, raw, expected);
+    return general(ctx);
+  };
+}
+
+/**
+ * The operators that, with a literal of plain values, decide with `===` or a number comparison;
+ * `undefined` for the rest. A quick test answers undefined when it cannot decide (a value that is
+ * not a number, for instance), and the general path answers instead.
+ */
+function quickTest(op: string, expected: Value): ((actual: Value) => boolean | undefined) | undefined {
+  const plain = (v: Value): boolean => v === null || (typeof v !== 'object' && !Number.isNaN(v));
+  switch (op) {
+    case 'equals':
+      return plain(expected) ? (a) => a === expected : undefined;
+    case 'notEquals':
+      return plain(expected) ? (a) => a !== expected : undefined;
+    case 'in':
+    case 'notIn': {
+      if (!Array.isArray(expected) || !expected.every(plain)) return undefined;
+      const want = op === 'in';
+      return (a) => (a !== null && typeof a === 'object' ? undefined : expected.includes(a) === want);
+    }
+    case 'gt':
+    case 'gte':
+    case 'lt':
+    case 'lte': {
+      if (typeof expected !== 'number' || !Number.isFinite(expected)) return undefined;
+      const holds = op === 'gt' ? (x: number) => x > expected : op === 'gte' ? (x: number) => x >= expected : op === 'lt' ? (x: number) => x < expected : (x: number) => x <= expected;
+      return (a) => (typeof a === 'number' && Number.isFinite(a) ? holds(a) : undefined);
+    }
+    default:
+      return undefined;
+  }
 }
 
 /** A key operand that could not itself be read (distinct from a key the value lacks). */
