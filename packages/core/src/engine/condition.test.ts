@@ -218,7 +218,7 @@ describe('leaves compared with plain literals', () => {
   ])('%j on %j is %s', (condition, properties, state) => {
     const verdict = run(condition, properties);
     expect(verdict.state).toBe(state);
-    if (verdict.state === 'false') expect(verdict.failure).toMatchObject({ path: 'resource.properties.v', actual: properties.v });
+    if (verdict.state === 'false') expect(verdict.failure).toMatchObject({ path: 'resource.properties.v', actual: (properties as { v?: unknown }).v });
   });
 
   it('asks what a value known only after apply is, before comparing it', () => {
