@@ -114,8 +114,10 @@ function addressLines(text: string): (address: string) => number {
   const lines = new Map<string, number>();
   const start = text.indexOf('"resource_changes"');
   if (start === -1) return () => 1;
-  // `terraform show -json` writes one line: every change is on the line where the list starts.
-  if (text.indexOf('\n', start) === -1) {
+  // `terraform show -json` writes one line (and a final newline): every change is on the line
+  // where the list starts.
+  const newline = text.indexOf('\n', start);
+  if (newline === -1 || newline >= text.trimEnd().length) {
     const line = lineTracker(text)(start);
     return () => line;
   }

@@ -190,8 +190,8 @@ describe('locatePlanResources', () => {
     const text = readFileSync(fixture('infracost__terraform_v0.14_plan.json'), 'utf8');
     const minified = JSON.stringify(JSON.parse(text));
     const plan = parsePlanText(minified, 'plan.json');
-    for (const [prefix, line] of [['', 1], ['\n\n', 3]] as const) {
-      const located = locatePlanResources(plan, undefined, { planFile: 'plan.json', planText: `${prefix}${minified}`, repoRoot: '.' });
+    for (const [prefix, suffix, line] of [['', '', 1], ['', '\n', 1], ['\n\n', '\r\n', 3]] as const) {
+      const located = locatePlanResources(plan, undefined, { planFile: 'plan.json', planText: `${prefix}${minified}${suffix}`, repoRoot: '.' });
       expect(located.size).toBeGreaterThan(5);
       expect(new Set([...located.values()].map((l) => `${l.file}:${l.line}`))).toEqual(new Set([`plan.json:${line}`]));
     }
