@@ -193,7 +193,7 @@ if (hasMoto && process.env.BENCH_SKIP_LIVE !== '1') {
   process.stdout.write(live.stdout.split('\n').filter((l) => l.startsWith('live')).map((l) => `${l}\n`).join(''));
   if (live.status !== 0) process.stdout.write(`live section failed: ${live.stderr.trim().split('\n').pop()}\n`);
 } else {
-  process.stdout.write('live section skipped: moto_server is not on the PATH\n');
+  process.stdout.write(`live section skipped: ${hasMoto ? 'BENCH_SKIP_LIVE=1' : 'moto_server is not on the PATH'}\n`);
 }
 
 // 2. plan
