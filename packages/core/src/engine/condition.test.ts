@@ -71,6 +71,19 @@ describe('leaf conditions', () => {
     expect(run({ path: 'resource.tags.constructor', exists: true }, {}).state).toBe('false');
   });
 
+  it('reads a quoted key as data, whatever characters it holds: paths are compiled to code, keys never are', () => {
+    const keys = ['a\\"); throw new Error("injected"); ("', "x'] + process.exit(1) + ['", '\u2028', 'line\nbreak', '${ctx}', '0'];
+    for (const key of keys) {
+      const path = `resource.properties["${key.replace(/"/g, '')}"]`;
+      const own = key.replace(/"/g, '');
+      expect(run({ path, equals: 'hit' }, { [own]: 'hit' }).state).toBe('true');
+      expect(run({ path, exists: true }, { other: 'hit' }).state).toBe('false');
+    }
+    expect(run({ path: 'resource.properties.list[1].name', equals: 'b' }, { list: [{ name: 'a' }, { name: 'b' }] }).state).toBe('true');
+    expect(run({ path: 'resource.properties.list[2].name', exists: true }, { list: [{ name: 'a' }] }).state).toBe('false');
+    expect(run({ path: 'resource.properties.s.length', exists: true }, { s: 'text' }).state).toBe('false');
+  });
+
   it('treats a value known only after apply as unknown, never as absent', () => {
     const v = compileCondition({ path: 'resource.properties.n', exists: false } as Condition, 't')({
       ...ctx({}),
