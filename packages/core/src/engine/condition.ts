@@ -20,14 +20,43 @@ export type Verdict =
 
 export type CompiledCondition = (ctx: EvalContext) => Verdict;
 
+/**
+ * How generated code can decide a compiled condition without building verdicts (quick-judge.ts).
+ * A condition without a plan is decided by calling it. Every plan mirrors its closure exactly:
+ * the generated code answers only where the closure would answer the same.
+ */
+export type Plan =
+  | { readonly kind: 'all' | 'any'; readonly parts: readonly CompiledCondition[] }
+  | { readonly kind: 'if'; readonly test: CompiledCondition; readonly then: CompiledCondition; readonly otherwise: CompiledCondition }
+  | { readonly kind: 'not'; readonly inner: CompiledCondition }
+  | { readonly kind: 'compare'; readonly path: CompiledPath; readonly relation: RelationName | undefined; readonly op: string; readonly operand: Operand }
+  | { readonly kind: 'exists'; readonly path: CompiledPath; readonly want: boolean }
+  | {
+      readonly kind: 'quantifier';
+      readonly quantifier: 'every' | 'some' | 'none';
+      readonly path: CompiledPath;
+      readonly relation: RelationName | undefined;
+      readonly filter: CompiledCondition | undefined;
+      readonly predicate: CompiledCondition | undefined;
+    }
+  | { readonly kind: 'count'; readonly path: CompiledPath; readonly relation: RelationName | undefined; readonly filter: CompiledCondition | undefined; readonly op: string; readonly expected: number };
+
+function withPlan(compiled: CompiledCondition, plan: Plan | undefined): CompiledCondition {
+  return plan === undefined ? compiled : Object.assign(compiled, { plan });
+}
+
+export function planOf(compiled: CompiledCondition): Plan | undefined {
+  return (compiled as { plan?: Plan }).plan;
+}
+
 const TRUE: Verdict = { state: 'true' };
-const MISSING = Symbol('missing');
+export const MISSING = Symbol('missing');
 type Value = unknown;
 
 const ROOTS = ['resource', 'account', 'environment', 'params', 'policy', 'item', 'organization'] as const;
 type Root = (typeof ROOTS)[number];
 
-interface CompiledPath {
+export interface CompiledPath {
   readonly text: string;
   readonly root: Root;
   readonly keys: readonly (string | number)[];
@@ -100,7 +129,7 @@ function pathReader(root: Root, keys: readonly (string | number)[]): (ctx: EvalC
   return make(MISSING, Object.hasOwn);
 }
 
-function isUnknownAfterApply(ctx: EvalContext, path: CompiledPath): boolean {
+export function isUnknownAfterApply(ctx: EvalContext, path: CompiledPath): boolean {
   const unknown = ctx.resource.unknown;
   if (path.propertyPath === undefined || !unknown || unknown.length === 0) return false;
   const p = path.propertyPath;
@@ -125,7 +154,7 @@ function missingVerdict(ctx: EvalContext, path: CompiledPath): Verdict {
 }
 
 /** Applies a relation: facts about other accounts come from maps built once, never from a scan. */
-function applyRelation(ctx: EvalContext, relation: RelationName | undefined, value: Value): Value {
+export function applyRelation(ctx: EvalContext, relation: RelationName | undefined, value: Value): Value {
   if (relation === undefined) return value;
   switch (relation) {
     case 'lengthOf':
@@ -149,7 +178,7 @@ function isRef(value: unknown): value is ValueRef {
   return value !== null && typeof value === 'object' && !Array.isArray(value) && Object.keys(value).length === 1 && typeof (value as ValueRef).ref === 'string';
 }
 
-type Operand = { readonly kind: 'literal'; readonly value: Value } | { readonly kind: 'ref'; readonly path: CompiledPath } | { readonly kind: 'list'; readonly items: readonly Operand[] };
+export type Operand = { readonly kind: 'literal'; readonly value: Value } | { readonly kind: 'ref'; readonly path: CompiledPath } | { readonly kind: 'list'; readonly items: readonly Operand[] };
 
 function compileOperand(value: unknown, where: string, known: Known): Operand {
   if (isRef(value)) {
@@ -327,7 +356,7 @@ function constant(verdict: Verdict): Constant {
   return Object.assign((): Verdict => verdict, { constant: verdict });
 }
 
-function constantOf(compiled: CompiledCondition): Verdict | undefined {
+export function constantOf(compiled: CompiledCondition): Verdict | undefined {
   return (compiled as Partial<Constant>).constant;
 }
 
@@ -358,7 +387,7 @@ function compileNode(condition: Condition, where: string, known: Known): Compile
     if (message === undefined) return compiled;
     const fixed = constantOf(compiled);
     if (fixed) return constant(named(fixed));
-    return (ctx) => named(compiled(ctx));
+    return withPlan((ctx) => named(compiled(ctx)), planOf(compiled));
   };
   const parentReads = readsResource(c, known.itemFromResource ?? false);
   const sub = (x: unknown): CompiledCondition => compileChild(x, parentReads, where, known);
@@ -371,11 +400,12 @@ function compileNode(condition: Condition, where: string, known: Known): Compile
     const otherwise = c.else === undefined ? constant(TRUE) : sub(c.else);
     const decided = constantOf(test);
     if (decided) return withMessage(decided.state === 'unknown' ? test : decided.state === 'true' ? then : otherwise);
-    return withMessage((ctx) => {
+    const branch: CompiledCondition = (ctx) => {
       const v = test(ctx);
       if (v.state === 'unknown') return v;
       return v.state === 'true' ? then(ctx) : otherwise(ctx);
-    });
+    };
+    return withMessage(withPlan(branch, { kind: 'if', test, then, otherwise }));
   }
   if (c.not !== undefined) return withMessage(compileNot(sub(c.not), firstPathIn(c.not)));
   if (typeof c.every === 'string' || typeof c.some === 'string' || typeof c.none === 'string') return withMessage(compileQuantifier(c, where, known));
@@ -395,7 +425,7 @@ function compileAll(all: CompiledCondition[]): CompiledCondition {
   }
   if (parts.length === 0) return constant(TRUE);
   if (parts.length === 1) return parts[0] as CompiledCondition;
-  return (ctx) => {
+  const every: CompiledCondition = (ctx) => {
     let unknown: Verdict | undefined;
     for (let i = 0; i < parts.length; i++) {
       const v = (parts[i] as CompiledCondition)(ctx);
@@ -404,6 +434,7 @@ function compileAll(all: CompiledCondition[]): CompiledCondition {
     }
     return unknown ?? TRUE;
   };
+  return withPlan(every, { kind: 'all', parts });
 }
 
 function compileAny(any: CompiledCondition[]): CompiledCondition {
@@ -415,7 +446,7 @@ function compileAny(any: CompiledCondition[]): CompiledCondition {
   }
   if (parts.length === 0) return constant(TRUE);
   if (parts.length === 1) return parts[0] as CompiledCondition;
-  return (ctx) => {
+  const some: CompiledCondition = (ctx) => {
     // When no alternative holds, the last one names the failure: earlier ones are exemptions.
     let lastFalse: Verdict | undefined;
     let unknown: Verdict | undefined;
@@ -427,17 +458,19 @@ function compileAny(any: CompiledCondition[]): CompiledCondition {
     }
     return unknown ?? lastFalse ?? TRUE;
   };
+  return withPlan(some, { kind: 'any', parts });
 }
 
 function compileNot(inner: CompiledCondition, path: string): CompiledCondition {
   const reader = readerOrNothing(path);
-  return (ctx) => {
+  const negated: CompiledCondition = (ctx) => {
     const v = inner(ctx);
     if (v.state === 'unknown') return v;
     if (v.state === 'false') return TRUE;
     const actual = reader(ctx);
     return { state: 'false', failure: { path, ...(actual === undefined ? {} : { actual }), expected: 'the negated condition to hold' } };
   };
+  return withPlan(negated, { kind: 'not', inner });
 }
 
 /** The first path a condition reads, to name in the evidence of a negation. */
@@ -472,7 +505,7 @@ function compileLeaf(c: Record<string, unknown>, message: string | undefined, wh
   };
   if (op === 'exists') {
     const want = c.exists === true;
-    return (ctx) => {
+    const exists: CompiledCondition = (ctx) => {
       let raw = path.read(ctx);
       if (raw === MISSING && isUnknownAfterApply(ctx, path)) return missingVerdict(ctx, path);
       if (key !== undefined && raw !== MISSING) {
@@ -483,6 +516,7 @@ function compileLeaf(c: Record<string, unknown>, message: string | undefined, wh
       const present = raw !== MISSING && raw !== null;
       return present === want ? TRUE : { state: 'false', failure: { path: path.text, actual: raw === MISSING ? undefined : raw, expected: want ? 'present' : 'absent', ...messageId } };
     };
+    return withPlan(exists, key === undefined ? { kind: 'exists', path, want } : undefined);
   }
   const operand = compileOperand(c[op], where, known);
   const test = OPERATORS[op] as (a: Value, e: Value, ctx: EvalContext) => OpResult;
@@ -519,54 +553,12 @@ function compileLeaf(c: Record<string, unknown>, message: string | undefined, wh
     if (r === false) return failureOf(ctx, raw, actual, expected);
     return { state: 'unknown', path: path.text, reason: `${path.text}: ${r}` };
   };
-  if (relation !== undefined || key !== undefined || operand.kind !== 'literal') return general;
-  const quick = quickTest(op, operand.value);
-  if (quick === undefined) return general;
-  // Most leaves compare a value read straight from the data with a literal: that case is decided
-  // here, and anything unusual (a missing value, a value known only after apply, a value the
-  // operator cannot compare) goes the general way, so both give the same verdicts.
-  const expected = operand.value;
-  const mayBeUnknown = path.propertyPath !== undefined;
-  return (ctx) => {
-    const raw = path.read(ctx);
-    if (raw === MISSING || (mayBeUnknown && isUnknownAfterApply(ctx, path))) return general(ctx);
-    const r = quick(raw);
-    if (r === true) return TRUE;
-    if (r === false) return failureOf(ctx, raw, raw, expected);
-    return general(ctx);
-  };
+  // A comparison of plain values is decided by generated code (quick-judge.ts); the rest only here.
+  return withPlan(general, key === undefined && operand.kind !== 'list' && QUICK_OPERATORS.has(op) ? { kind: 'compare', path, relation, op, operand } : undefined);
 }
 
-/**
- * The operators that, with a literal of plain values, decide with `===` or a number comparison;
- * `undefined` for the rest. A quick test answers undefined when it cannot decide (a value that is
- * not a number, for instance), and the general path answers instead.
- */
-function quickTest(op: string, expected: Value): ((actual: Value) => boolean | undefined) | undefined {
-  const plain = (v: Value): boolean => v === null || (typeof v !== 'object' && !Number.isNaN(v));
-  switch (op) {
-    case 'equals':
-      return plain(expected) ? (a) => a === expected : undefined;
-    case 'notEquals':
-      return plain(expected) ? (a) => a !== expected : undefined;
-    case 'in':
-    case 'notIn': {
-      if (!Array.isArray(expected) || !expected.every(plain)) return undefined;
-      const want = op === 'in';
-      return (a) => (a !== null && typeof a === 'object' ? undefined : expected.includes(a) === want);
-    }
-    case 'gt':
-    case 'gte':
-    case 'lt':
-    case 'lte': {
-      if (typeof expected !== 'number' || !Number.isFinite(expected)) return undefined;
-      const holds = op === 'gt' ? (x: number) => x > expected : op === 'gte' ? (x: number) => x >= expected : op === 'lt' ? (x: number) => x < expected : (x: number) => x <= expected;
-      return (a) => (typeof a === 'number' && Number.isFinite(a) ? holds(a) : undefined);
-    }
-    default:
-      return undefined;
-  }
-}
+/** The operators generated code decides when both sides are plain values (quick-judge.ts). */
+export const QUICK_OPERATORS: ReadonlySet<string> = new Set(['equals', 'notEquals', 'in', 'notIn', 'gt', 'gte', 'lt', 'lte']);
 
 /** A key operand that could not itself be read (distinct from a key the value lacks). */
 const UNREAD = Symbol('unread');
@@ -621,7 +613,7 @@ function compileQuantifier(c: Record<string, unknown>, where: string, known: Kno
     if (kind === 'some') return { state: 'false', failure: { path: path.text, actual: items, expected: 'at least one such item' } };
     return TRUE;
   };
-  return (ctx) => {
+  const quantified: CompiledCondition = (ctx) => {
     const items = itemsOf(ctx, path);
     if (!Array.isArray(items)) return items;
     if (items.length === 0) return kind === 'some' ? { state: 'false', failure: { path: path.text, actual: items, expected: 'at least one such item' } } : TRUE;
@@ -632,6 +624,7 @@ function compileQuantifier(c: Record<string, unknown>, where: string, known: Kno
       (ctx as ItemContext).item = outer;
     }
   };
+  return withPlan(quantified, { kind: 'quantifier', quantifier: kind, path, relation, filter, predicate });
 }
 
 function compileCount(c: Record<string, unknown>, where: string, known: Known): CompiledCondition {
@@ -655,7 +648,7 @@ function compileCount(c: Record<string, unknown>, where: string, known: Known): 
     }
     return n;
   };
-  return (ctx) => {
+  const counted: CompiledCondition = (ctx) => {
     const items = itemsOf(ctx, path);
     if (!Array.isArray(items)) return items;
     let n = items.length;
@@ -677,6 +670,8 @@ function compileCount(c: Record<string, unknown>, where: string, known: Known): 
     if (r === false) return { state: 'false', failure: { path: path.text, actual: n, expected: `${op} ${JSON.stringify(expected)}`, ...(message ? { messageId: message } : {}) } };
     return { state: 'unknown', path: path.text, reason: `${path.text}: ${r}` };
   };
+  const limit = operand.kind === 'literal' ? num(operand.value) : undefined;
+  return withPlan(counted, limit === undefined ? undefined : { kind: 'count', path, relation, filter, op, expected: limit });
 }
 
 /** Compiles a path once into a reader for messages; undefined when the value is absent. */

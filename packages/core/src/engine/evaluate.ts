@@ -7,6 +7,7 @@ import { STATUSES, type AppliedWaiver, type Result, type ResultResource, type St
 import type { ActiveRule, RuleConditions } from '../policy/resolve.js';
 import type { Waiver } from '../policy/types.js';
 import { compileMessage } from './message.js';
+import { quickJudge } from './quick-judge.js';
 import type { AccountView, EvalContext, Relations } from './context.js';
 import { globToRegExp } from './glob.js';
 
@@ -279,7 +280,24 @@ function judgeWith(rule: ActiveRule): (conditions: RuleConditions) => (ctx: Eval
   const messages = new Map(messageIds.map((m) => [m, compileMessage(rule.definition.messages[m] as string, `rule ${id} message ${m}`)]));
   const titleMessage = (): string => rule.definition.title;
   const error = (reason: string, path: string): Finding => ({ status: 'error', messageId: 'couldNotEvaluate', evidence: { path }, message: `Could not evaluate: ${reason}.` });
-  return ({ when, assert }) => (ctx) => {
+  return ({ when, assert }) => {
+    // Passes and not-applicables, the bulk of any scan, are decided by generated code; whatever it
+    // leaves open (failures, unknowns, a throw) is judged by the compiled conditions below.
+    const quickWhen = when ? quickJudge(when) : undefined;
+    const quickAssert = quickJudge(assert);
+    return (ctx) => {
+      try {
+        const applies = quickWhen === undefined ? 1 : quickWhen(ctx);
+        if (applies === 0) return NOT_APPLICABLE;
+        if (applies === 1 && quickAssert(ctx) === 1) return PASS;
+      } catch {
+        // judged again below, where a throw becomes an error result
+      }
+      return judgeFully(when, assert, ctx);
+    };
+  };
+
+  function judgeFully(when: RuleConditions['when'], assert: RuleConditions['assert'], ctx: EvalContext): Outcome {
     try {
       if (when) {
         const applies = when(ctx);
@@ -301,7 +319,7 @@ function judgeWith(rule: ActiveRule): (conditions: RuleConditions) => (ctx: Eval
       // A rule that throws is a finding about the rule, not a pass; the scan goes on.
       return error(`the rule failed while evaluating (${(thrown as Error).message})`, 'rule');
     }
-  };
+  }
 }
 
 function resourceSummary(r: Resource, account: AccountView): ResultResource {
