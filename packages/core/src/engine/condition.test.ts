@@ -2,20 +2,11 @@ import { describe, expect, it } from 'vitest';
 import type { Condition } from '../rules/types.js';
 import { compileCondition } from './condition.js';
 import type { AccountView, EvalContext } from './context.js';
+import { workloadAccount } from '../testing/accounts.js';
 
-const account = (id: string, environment: string | null): AccountView => ({
-  id,
-  name: `acct-${id}`,
-  ouPath: '/',
-  tags: {},
-  role: 'workload',
-  environment,
-  environments: environment ? [environment] : [],
-  inOrganization: true,
-});
 const accounts = new Map([
-  ['111111111111', account('111111111111', 'production')],
-  ['222222222222', account('222222222222', 'nonprod')],
+  ['111111111111', workloadAccount('111111111111', 'production')],
+  ['222222222222', workloadAccount('222222222222', 'nonprod')],
 ]);
 const envs = new Map<string, Record<string, unknown>>([
   ['production', { name: 'production', realData: true, minimum: 35 }],

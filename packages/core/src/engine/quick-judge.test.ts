@@ -2,21 +2,12 @@ import { describe, expect, it } from 'vitest';
 import type { Condition } from '../rules/types.js';
 import { compileCondition } from './condition.js';
 import type { AccountView, EvalContext } from './context.js';
+import { workloadAccount } from '../testing/accounts.js';
 import { quickJudge } from './quick-judge.js';
 
-const view = (id: string, environment: string | null): AccountView => ({
-  id,
-  name: id,
-  ouPath: '/',
-  tags: {},
-  role: 'workload',
-  environment,
-  environments: environment ? [environment] : [],
-  inOrganization: true,
-});
 const views = new Map([
-  ['111111111111', view('111111111111', 'production')],
-  ['222222222222', view('222222222222', 'nonprod')],
+  ['111111111111', workloadAccount('111111111111', 'production')],
+  ['222222222222', workloadAccount('222222222222', 'nonprod')],
 ]);
 const environments = new Map<string, Record<string, unknown>>([
   ['production', { name: 'production', regions: ['eu-west-1', 'il-central-1'], minimum: 35, realData: true }],

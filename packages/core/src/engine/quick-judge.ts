@@ -50,10 +50,9 @@ class Generator {
 
   /** Emits the function deciding `compiled`; returns its name. */
   node(compiled: CompiledCondition): string {
-    const name = `f${this.functions.length}`;
-    this.functions.push('');
-    this.functions[Number(name.slice(1))] = `function ${name}(ctx) {\n  let r;\n${this.body(compiled)}\n}`;
-    return name;
+    const index = this.functions.push('') - 1; // children are numbered after their parent
+    this.functions[index] = `function f${index}(ctx) {\n  let r;\n${this.body(compiled)}\n}`;
+    return `f${index}`;
   }
 
   private body(compiled: CompiledCondition): string {
