@@ -1,7 +1,6 @@
 import type { Estate } from './estate/types.js';
 import { isPlannedChange } from './sources/plan/overlay.js';
-import { evaluate } from './engine/evaluate.js';
-import { waiverExpired } from './engine/evaluate.js';
+import { evaluate, waiverExpired } from './engine/evaluate.js';
 import { SEVERITIES, type Result, type ScanResult, type Severity, type WaiverStatus } from './model.js';
 import { buildAccountViews, resolveRules, specialAccountIds } from './policy/resolve.js';
 import type { Policy } from './policy/types.js';

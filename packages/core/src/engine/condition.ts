@@ -29,7 +29,7 @@ export type Plan =
   | { readonly kind: 'all' | 'any'; readonly parts: readonly CompiledCondition[] }
   | { readonly kind: 'if'; readonly test: CompiledCondition; readonly then: CompiledCondition; readonly otherwise: CompiledCondition }
   | { readonly kind: 'not'; readonly inner: CompiledCondition }
-  | { readonly kind: 'compare'; readonly path: CompiledPath; readonly relation: RelationName | undefined; readonly op: string; readonly operand: Operand }
+  | { readonly kind: 'compare'; readonly path: CompiledPath; readonly relation: RelationName | undefined; readonly op: QuickOperator; readonly operand: Operand }
   | { readonly kind: 'exists'; readonly path: CompiledPath; readonly want: boolean }
   | {
       readonly kind: 'quantifier';
@@ -554,11 +554,16 @@ function compileLeaf(c: Record<string, unknown>, message: string | undefined, wh
     return { state: 'unknown', path: path.text, reason: `${path.text}: ${r}` };
   };
   // A comparison of plain values is decided by generated code (quick-judge.ts); the rest only here.
-  return withPlan(general, key === undefined && operand.kind !== 'list' && QUICK_OPERATORS.has(op) ? { kind: 'compare', path, relation, op, operand } : undefined);
+  return withPlan(general, key === undefined && operand.kind !== 'list' && isQuickOperator(op) ? { kind: 'compare', path, relation, op, operand } : undefined);
 }
 
 /** The operators generated code decides when both sides are plain values (quick-judge.ts). */
-export const QUICK_OPERATORS: ReadonlySet<string> = new Set(['equals', 'notEquals', 'in', 'notIn', 'gt', 'gte', 'lt', 'lte']);
+const QUICK_OPERATORS = ['equals', 'notEquals', 'in', 'notIn', 'gt', 'gte', 'lt', 'lte'] as const;
+export type QuickOperator = (typeof QUICK_OPERATORS)[number];
+
+function isQuickOperator(op: string): op is QuickOperator {
+  return (QUICK_OPERATORS as readonly string[]).includes(op);
+}
 
 /** A key operand that could not itself be read (distinct from a key the value lacks). */
 const UNREAD = Symbol('unread');

@@ -8,7 +8,7 @@ import {
   MISSING,
   type Operand,
   planOf,
-  QUICK_OPERATORS,
+  type QuickOperator,
 } from './condition.js';
 import type { EvalContext } from './context.js';
 
@@ -75,7 +75,6 @@ class Generator {
           `  return (raw !== MISSING && raw !== null) === ${plan.want} ? 1 : 0;`,
         ].join('\n');
       case 'compare':
-        if (!QUICK_OPERATORS.has(plan.op)) break;
         return [...this.read(plan.path, plan.relation, 'a'), ...this.operand(plan.operand), `  ${comparison(plan.op)}`].join('\n');
       case 'quantifier':
         return this.quantifier(plan.quantifier, plan.path, plan.relation, plan.filter, plan.predicate);
@@ -173,10 +172,10 @@ class Generator {
 const COUNT_TESTS: Readonly<Record<string, string>> = { equals: '===', gt: '>', gte: '>=', lt: '<', lte: '<=' };
 
 /**
- * The test of `a` against `e` for an operator of QUICK_OPERATORS, where both are plain values:
+ * The test of `a` against `e` for a quick operator, where both are plain values:
  * then deep equality is `===`, and a list holds a plain value exactly when `indexOf` finds it.
  */
-function comparison(op: string): string {
+function comparison(op: QuickOperator): string {
   const object = (v: string): string => `(${v} !== null && typeof ${v} === 'object')`;
   switch (op) {
     case 'equals':
